@@ -1,0 +1,153 @@
+import { access, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './runtime/errors.js';
+
+export const CONFIG_FILE = 'todoctl.yaml';
+export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+const k8sName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lowercase RFC 1123 name (letters, digits, "-")')
+  .max(63);
+
+const environmentSchema = z.strictObject({
+  namespace: k8sName,
+  context: z.string().min(1).optional(),
+  /** Values files per chart, relative to the chart folder. */
+  valuesFile: z.string().min(1).optional(),
+});
+
+const releaseSchema = z.strictObject({
+  name: k8sName,
+  chart: z.string().min(1),
+  /** The image this release runs; built from `build.context`. */
+  image: z.string().min(1).optional(),
+  build: z
+    .strictObject({
+      context: z.string().min(1),
+      dockerfile: z.string().min(1).default('Dockerfile'),
+    })
+    .optional(),
+});
+
+const aiSchema = z.strictObject({
+  /** Any OpenAI-compatible endpoint: OpenAI, Ollama, vLLM, LiteLLM. */
+  baseUrl: z.url().optional(),
+  model: z.string().min(1).default('gpt-4o-mini'),
+  /** Name of the environment variable holding the API key (never the key itself). */
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/, 'must be the NAME of an environment variable in SCREAMING_SNAKE_CASE')
+    .default('TODOCTL_AI_API_KEY'),
+  auditLog: z.string().min(1).default('.todoctl/audit.jsonl'),
+});
+
+export const configSchema = z.strictObject({
+  apiVersion: z.literal('todoctl/v1alpha1'),
+  kind: z.literal('Project'),
+  name: k8sName,
+  defaultEnv: z.enum(ENVIRONMENTS).default('dev'),
+  environments: z
+    .strictObject({
+      dev: environmentSchema.optional(),
+      staging: environmentSchema.optional(),
+      prod: environmentSchema.optional(),
+    })
+    .default({}),
+  releases: z.array(releaseSchema).default([]),
+  ai: aiSchema.default({ model: 'gpt-4o-mini', apiKeyEnv: 'TODOCTL_AI_API_KEY', auditLog: '.todoctl/audit.jsonl' }),
+});
+export type TodoctlConfig = z.infer<typeof configSchema>;
+
+export interface LoadedConfig {
+  config: TodoctlConfig;
+  /** The file it came from, or undefined for the embedded defaults. */
+  file: string | undefined;
+  /** The project root: the folder holding todoctl.yaml (or the cwd). */
+  root: string;
+}
+
+/** What todoctl assumes when a repository has no todoctl.yaml. */
+export function defaultConfig(): TodoctlConfig {
+  return configSchema.parse({
+    apiVersion: 'todoctl/v1alpha1',
+    kind: 'Project',
+    name: 'todo-chatbot',
+    environments: {
+      dev: { namespace: 'todo-dev' },
+      staging: { namespace: 'todo-staging' },
+      prod: { namespace: 'todo-prod' },
+    },
+    releases: [
+      { name: 'todo-backend', chart: 'charts/todo-backend', image: 'todo-backend', build: { context: 'apps/api' } },
+      { name: 'todo-frontend', chart: 'charts/todo-frontend', image: 'todo-frontend', build: { context: 'apps/web' } },
+    ],
+  });
+}
+
+/** Walks up from `start` to the filesystem root looking for todoctl.yaml, as git does for .git. */
+export async function findConfigFile(start: string, exists: (file: string) => Promise<boolean>): Promise<string | undefined> {
+  let dir = path.resolve(start);
+  for (;;) {
+    const candidate = path.join(dir, CONFIG_FILE);
+    if (await exists(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export async function loadConfig(o: { cwd: string; file?: string | undefined }): Promise<LoadedConfig> {
+  const file = o.file ? path.resolve(o.cwd, o.file) : await findConfigFile(o.cwd, fileExists);
+  if (!file) return { config: defaultConfig(), file: undefined, root: o.cwd };
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(`cannot read ${file}: ${(cause as Error).message}`, file);
+  }
+  return { config: parseConfig(text, file), file, root: path.dirname(file) };
+}
+
+/** Parses and validates todoctl.yaml text; errors name the file, line and field. */
+export function parseConfig(text: string, file: string): TodoctlConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const pos = first.linePos?.[0];
+    throw new ConfigError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`, file, {
+      hint: 'Fix the YAML syntax at that position.',
+    });
+  }
+  const parsed = configSchema.safeParse(doc.toJS() ?? {});
+  if (parsed.success) return parsed.data;
+
+  const issue = parsed.error.issues[0]!;
+  const fieldPath = issue.path.map(String);
+  const field = fieldPath.length > 0 ? fieldPath.join('.') : '(top level)';
+  const node = fieldPath.length > 0 ? doc.getIn(issue.path as (string | number)[], true) : undefined;
+  const range = (node as { range?: [number, number, number] } | undefined)?.range;
+  const line = range ? lineCounter.linePos(range[0]).line : undefined;
+  const extra = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problem(s))` : '';
+  throw new ConfigError(`${file}${line ? `:${line}` : ''}: field "${field}": ${describeIssue(issue)}${extra}`, file, {
+    hint: `See the todoctl.yaml reference in the README for the fields "${field.split('.')[0]}" accepts.`,
+  });
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  return issue.message;
+}
+
+async function fileExists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,59 @@
+import { Command, Option } from 'commander';
+import type { Deps, GlobalOptions } from './deps.js';
+import { VERSION } from './version.js';
+
+export interface ProgramContext {
+  /** Builds Deps from the parsed global flags; called once, by the command that runs. */
+  deps(globals: GlobalOptions): Deps;
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+}
+
+/**
+ * The command tree. Each command's module is imported only when that command
+ * runs, so `todoctl --version` and `--help` load nothing but commander.
+ */
+export function buildProgram(ctx: ProgramContext): Command {
+  const program = new Command('todoctl')
+    .description('Deploy, validate and debug the AI-native todo chatbot on Kubernetes.')
+    .version(VERSION, '-v, --version', 'print the todoctl version')
+    .addOption(new Option('--context <name>', 'kubeconfig context to use'))
+    .addOption(new Option('-n, --namespace <name>', 'Kubernetes namespace'))
+    .addOption(new Option('--kubeconfig <file>', 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'))
+    .addOption(new Option('--env <name>', 'target environment').choices(['dev', 'staging', 'prod']))
+    .addOption(new Option('--config <file>', 'path to todoctl.yaml (default: found by walking up from the current folder)'))
+    .addOption(new Option('-o, --output <format>', 'output format: table|json|yaml (validate: text|json|sarif|junit)'))
+    .addOption(new Option('-y, --yes', 'answer yes to confirmations (required to proceed without a terminal)').default(false))
+    .addOption(new Option('--no-color', 'disable colour (also honours NO_COLOR)'))
+    .addOption(new Option('--verbose', 'print every step and tool call on stderr').default(false))
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+      outputError: () => {
+        /* main.ts prints errors in one format */
+      },
+    });
+
+  const run =
+    (load: () => Promise<{ default: (deps: Deps, options: Record<string, unknown>, args: string[]) => Promise<void> }>) =>
+    async (...params: unknown[]) => {
+      const cmd = params[params.length - 1] as Command;
+      const options = params[params.length - 2] as Record<string, unknown>;
+      const args = params.slice(0, -2).filter((a): a is string => typeof a === 'string');
+      const handler = (await load()).default;
+      await handler(ctx.deps(cmd.optsWithGlobals<GlobalOptions>()), options, args);
+    };
+
+  program
+    .command('doctor')
+    .description('check the tools, the cluster and todoctl.yaml, and say how to fix what is missing')
+    .action(run(() => import('./commands/doctor.js')));
+
+  program
+    .command('status')
+    .description('show the releases in the target namespace and the state of their pods')
+    .action(run(() => import('./commands/status.js')));
+
+  return program;
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { wantsColor } from './io.js';
+import { parseOutputFormat, printResult, renderTable } from './output.js';
+import { chooseRenderer } from './tasks.js';
+import { UsageError } from './errors.js';
+
+describe('colour', () => {
+  it('follows --no-color, NO_COLOR, FORCE_COLOR and the TTY', () => {
+    expect(wantsColor({ flag: true, env: {}, isTTY: true })).toBe(true);
+    expect(wantsColor({ flag: false, env: {}, isTTY: true })).toBe(false);
+    expect(wantsColor({ flag: true, env: { NO_COLOR: '1' }, isTTY: true })).toBe(false);
+    expect(wantsColor({ flag: true, env: {}, isTTY: false })).toBe(false);
+    expect(wantsColor({ flag: true, env: { FORCE_COLOR: '1' }, isTTY: false })).toBe(true);
+    expect(wantsColor({ flag: true, env: { TERM: 'dumb' }, isTTY: true })).toBe(false);
+  });
+});
+
+describe('listr2 renderer', () => {
+  it('animates only for a person at a terminal', () => {
+    expect(chooseRenderer({ isTTY: true, ci: false, verbose: false, quiet: false })).toBe('default');
+    expect(chooseRenderer({ isTTY: true, ci: true, verbose: false, quiet: false })).toBe('simple');
+    expect(chooseRenderer({ isTTY: false, ci: false, verbose: false, quiet: false })).toBe('simple');
+    expect(chooseRenderer({ isTTY: true, ci: false, verbose: true, quiet: false })).toBe('verbose');
+    expect(chooseRenderer({ isTTY: true, ci: false, verbose: false, quiet: true })).toBe('silent');
+  });
+});
+
+describe('output', () => {
+  const rows = [
+    { name: 'todo-backend', revision: 3, note: undefined },
+    { name: 'web', revision: 12, note: 'ok' },
+  ];
+  const columns = [
+    { header: 'name', value: (r: (typeof rows)[number]) => r.name },
+    { header: 'revision', value: (r: (typeof rows)[number]) => r.revision },
+    { header: 'note', value: (r: (typeof rows)[number]) => r.note },
+  ];
+
+  it('aligns a table like kubectl', () => {
+    expect(renderTable(rows, columns)).toBe(
+      ['NAME           REVISION   NOTE', 'todo-backend   3          -', 'web            12         ok', ''].join('\n'),
+    );
+  });
+
+  it('prints JSON and YAML with every field of the data', async () => {
+    let out = '';
+    const stream = { write: (s: string) => (out += s) };
+    await printResult(stream, 'json', { rows }, { rows, columns });
+    expect(JSON.parse(out)).toEqual({ rows: [{ name: 'todo-backend', revision: 3 }, { name: 'web', revision: 12, note: 'ok' }] });
+    out = '';
+    await printResult(stream, 'yaml', { a: 1 }, { rows, columns });
+    expect(out).toBe('a: 1\n');
+  });
+
+  it('rejects an unknown format with the allowed list', () => {
+    expect(() => parseOutputFormat('xml')).toThrow(UsageError);
+    expect(parseOutputFormat(undefined)).toBe('table');
+    expect(parseOutputFormat('sarif', ['text', 'json', 'sarif', 'junit'])).toBe('sarif');
+  });
+});
