@@ -1,8 +1,10 @@
-import { HelmClient } from './clients/helm.js';
-import { KubeApi } from './clients/kube-api.js';
-import { KubectlClient } from './clients/kubectl.js';
+// Only types at the top: the clients pull in zod, yaml and the Kubernetes
+// client, which `todoctl --version` must not pay for. They load on first use.
+import type { HelmClient } from './clients/helm.js';
+import type { KubeApi } from './clients/kube-api.js';
+import type { KubectlClient } from './clients/kubectl.js';
 import type { KubeTarget } from './clients/target.js';
-import { loadConfig, type Environment, type LoadedConfig } from './config.js';
+import type { Environment, LoadedConfig } from './config.js';
 import type { IO } from './runtime/io.js';
 import { createPrompts, type Prompts } from './runtime/prompts.js';
 import type { Runner } from './runtime/runner.js';
@@ -79,7 +81,9 @@ export function createDeps(input: DepsInput): Deps {
       quiet: quiet && !globals.verbose,
     }),
     config() {
-      config ??= loadConfig({ cwd: input.cwd, file: globals.config ?? env.TODOCTL_CONFIG });
+      config ??= import('./config.js').then(({ loadConfig }) =>
+        loadConfig({ cwd: input.cwd, file: globals.config ?? env.TODOCTL_CONFIG }),
+      );
       return config;
     },
     async environment() {
@@ -98,12 +102,15 @@ export function createDeps(input: DepsInput): Deps {
       return target;
     },
     async helm() {
+      const { HelmClient } = await import('./clients/helm.js');
       return new HelmClient(input.runner, await deps.target(), env.TODOCTL_HELM ?? 'helm');
     },
     async kubectl() {
+      const { KubectlClient } = await import('./clients/kubectl.js');
       return new KubectlClient(input.runner, await deps.target(), env.TODOCTL_KUBECTL ?? 'kubectl');
     },
     async kubeApi() {
+      const { KubeApi } = await import('./clients/kube-api.js');
       return new KubeApi(await deps.target(), env);
     },
     warn(message) {

@@ -5,6 +5,7 @@
 # and a warm run costs a few stat calls.
 #
 # Prints the bin folder on the last line of stdout.
+#   --bin-dir   print the bin folder without building; exit 1 if a tool is missing
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=versions.env
@@ -16,6 +17,19 @@ key="k8s${KUBERNETES_VERSION}-etcd${ETCD_VERSION}-kwok${KWOK_VERSION}-helm${HELM
 cache_root=${TODOCTL_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/todoctl/tools}
 cache=$cache_root/$key
 bin=$cache/bin
+tools=(kwok helm4 helm3 etcd kubernetes)
+
+if [ "${1:-}" = "--bin-dir" ]; then
+  for t in "${tools[@]}"; do
+    if [ ! -f "$cache/done/$t" ]; then
+      echo "build-tools: $t is not built for the pinned versions ($key); run: npm run tools" >&2
+      exit 1
+    fi
+  done
+  echo "$bin"
+  exit 0
+fi
+
 mkdir -p "$bin" "$cache/src" "$cache/done"
 
 export CGO_ENABLED=0
@@ -92,10 +106,6 @@ build_kubernetes() {
   done
 }
 
-step kwok build_kwok
-step helm4 build_helm4
-step helm3 build_helm3
-step etcd build_etcd
-step kubernetes build_kubernetes
+for t in "${tools[@]}"; do step "$t" "build_$t"; done
 
 echo "$bin"
