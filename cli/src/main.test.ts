@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { FakeRunner } from '../test/helpers/fake-runner.js';
 import { runTodoctl } from '../test/helpers/run-todoctl.js';
-import { ClusterError, ConfigError, ConfirmationError, ExitCode, MissingToolError, PolicyError, ToolError, UsageError, exitCodeOf } from './runtime/errors.js';
+import {
+  ClusterError,
+  ConfigError,
+  ConfirmationError,
+  ExitCode,
+  MissingToolError,
+  PolicyError,
+  ToolError,
+  UsageError,
+  exitCodeOf,
+} from './runtime/errors.js';
 import { createPrompts } from './runtime/prompts.js';
 import { VERSION } from './version.js';
 import pkg from '../package.json' with { type: 'json' };
@@ -53,12 +63,14 @@ describe('todoctl (in-process)', () => {
     expect(run.runner.calls).toEqual([]);
   });
 
-  it('exits 1 with helm\'s reason when helm fails', async () => {
+  it("exits 1 with helm's reason when helm fails", async () => {
     const runner = () =>
-      new FakeRunner().expect('helm', ['list', '--all', '--output', 'json', '--kubeconfig', '/dev/null/kc', '--namespace', 'todo-dev'], {
-        exitCode: 1,
-        stderr: 'Error: Kubernetes cluster unreachable\n',
-      });
+      new FakeRunner()
+        .expect('helm', ['version', '--template', '{{.Version}}'], { stdout: 'v4.3.1' })
+        .expect('helm', ['list', '--output', 'json', '--kubeconfig', '/dev/null/kc', '--namespace', 'todo-dev'], {
+          exitCode: 1,
+          stderr: 'Error: Kubernetes cluster unreachable\n',
+        });
     const run = await runTodoctl(['status', '--kubeconfig', '/dev/null/kc'], { runner: runner() });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('helm list failed (exit code 1): Error: Kubernetes cluster unreachable');

@@ -50,7 +50,8 @@ export async function main(argv: readonly string[], host: Host): Promise<number>
   } catch (error) {
     const code = exitCodeOf(error);
     if (isCommanderError(error)) {
-      if (code !== ExitCode.Ok) host.stderr.write(`${error.message.replace(/^error: /, 'Error: ')}\n(run with --help for usage)\n`);
+      if (code !== ExitCode.Ok)
+        host.stderr.write(`${error.message.replace(/^error: /, 'Error: ')}\n(run with --help for usage)\n`);
       return code;
     }
     const color = wantsColor({ flag: globals?.color ?? true, env: host.env, isTTY: Boolean(host.stderr.isTTY) });

@@ -32,6 +32,8 @@ const results = cases.map(([name, args]) => ({ name, ...sample(args) }));
 const base = results[0].median;
 console.log(`start-up, ${runs} runs each, node ${process.version}`);
 for (const r of results) {
-  console.log(`${r.name.padEnd(24)} median ${r.median.toFixed(1).padStart(6)} ms   p90 ${r.p90.toFixed(1).padStart(6)} ms   ratio ${(r.median / base).toFixed(2)}x`);
+  console.log(
+    `${r.name.padEnd(24)} median ${r.median.toFixed(1).padStart(6)} ms   p90 ${r.p90.toFixed(1).padStart(6)} ms   ratio ${(r.median / base).toFixed(2)}x`,
+  );
 }
 if (process.argv.includes('--json')) console.log(JSON.stringify({ bench: 'startup', runs, results, baselineMs: base }));

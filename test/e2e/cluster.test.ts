@@ -76,8 +76,9 @@ describe('the test cluster', () => {
       expect(pod.node).toMatch(/^kwok-node-\d+$/);
     }
     const d = await apps.readNamespacedDeployment({ name: 'web', namespace: ns });
-    await eventually('deployment available', async () =>
-      (await apps.readNamespacedDeployment({ name: 'web', namespace: ns })).status?.readyReplicas === 2,
+    await eventually(
+      'deployment available',
+      async () => (await apps.readNamespacedDeployment({ name: 'web', namespace: ns })).status?.readyReplicas === 2,
     );
     expect(d.metadata?.name).toBe('web');
   });
@@ -129,7 +130,11 @@ describe('the test cluster', () => {
               {
                 name: 'c',
                 image: 'registry.invalid/x:v1',
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
               },
             ],
           },
@@ -147,7 +152,9 @@ describe('the test cluster', () => {
         spec: {
           failurePolicy: 'Fail',
           matchConstraints: {
-            resourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments'] }],
+            resourceRules: [
+              { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments'] },
+            ],
           },
           validations: [
             {

@@ -51,6 +51,7 @@ export type HelmRelease = z.infer<typeof releaseSchema>;
  * knows how Helm 3 and Helm 4 spell their flags:
  *   - roll back on failure: v3 `--atomic`, v4 `--rollback-on-failure`
  *   - wait for readiness:   v3 `--wait`,   v4 `--wait=watcher` (kstatus)
+ *   - list every status:    v3 `list --all`, v4 `list` (all statuses is the default; `--all` is gone)
  * Everything else asks for behaviour, not flags.
  */
 export class HelmClient {
@@ -140,10 +141,15 @@ export class HelmClient {
   }
 
   async list(o: { allNamespaces?: boolean } = {}): Promise<HelmRelease[]> {
-    const args = ['list', '--all', '--output', 'json'];
-    if (o.allNamespaces) args.push('--all-namespaces');
-    const result = await this.exec(args);
+    const result = await this.exec(HelmClient.listArgs(await this.majorVersion(), o));
     return parseJson(result, z.array(releaseSchema), 'helm list');
+  }
+
+  /** Lists releases in every status (failed and pending too), as `helm list` shows them in Helm 4. */
+  static listArgs(major: HelmMajor, o: { allNamespaces?: boolean } = {}): string[] {
+    const args = major === 3 ? ['list', '--all', '--output', 'json'] : ['list', '--output', 'json'];
+    if (o.allNamespaces) args.push('--all-namespaces');
+    return args;
   }
 
   async lint(chart: string, valuesFiles: readonly string[] = []): Promise<RunResult> {
@@ -162,7 +168,10 @@ export class HelmClient {
     const argv = o.global === false ? args : [...args, ...this.targetArgs()];
     const result = await this.runner.run(this.binary, argv);
     if (result.exitCode === 127) {
-      throw new MissingToolError(this.binary, 'Install Helm 3.x or 4.x (https://helm.sh/docs/intro/install/) and make sure it is on PATH.');
+      throw new MissingToolError(
+        this.binary,
+        'Install Helm 3.x or 4.x (https://helm.sh/docs/intro/install/) and make sure it is on PATH.',
+      );
     }
     if (o.check !== false && result.exitCode !== 0) {
       throw new ToolError(this.binary, argv, result.exitCode, result.stderr);

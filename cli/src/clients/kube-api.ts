@@ -33,7 +33,12 @@ export class KubeApi {
       if (this.target.context) {
         if (!kc.getContextObject(this.target.context)) {
           throw new ClusterError(`context ${JSON.stringify(this.target.context)} is not in the kubeconfig`, {
-            hint: `Known contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'}.`,
+            hint: `Known contexts: ${
+              kc
+                .getContexts()
+                .map((c) => c.name)
+                .join(', ') || 'none'
+            }.`,
           });
         }
         kc.setCurrentContext(this.target.context);

@@ -10,9 +10,13 @@ describe('KubectlClient', () => {
       ['get', 'pods', '--selector', 'app=x', '--output', 'json', '--kubeconfig', '/k', '--context', 'c', '--namespace', 'ns'],
       { stdout: '{"items":[]}' },
     );
-    const result = await new KubectlClient(runner, { kubeconfig: '/k', context: 'c', namespace: 'ns' }).getJson('pods', undefined, {
-      selector: 'app=x',
-    });
+    const result = await new KubectlClient(runner, { kubeconfig: '/k', context: 'c', namespace: 'ns' }).getJson(
+      'pods',
+      undefined,
+      {
+        selector: 'app=x',
+      },
+    );
     expect(result).toEqual({ items: [] });
     runner.assertDone();
   });
@@ -29,7 +33,7 @@ describe('KubectlClient', () => {
     runner.assertDone();
   });
 
-  it('raises ToolError with kubectl\'s reason', async () => {
+  it("raises ToolError with kubectl's reason", async () => {
     const runner = new FakeRunner().expect('kubectl', ['get', 'deploy', 'x', '--output', 'json'], {
       exitCode: 1,
       stderr: 'Error from server (NotFound): deployments.apps "x" not found',

@@ -36,7 +36,10 @@ export class KubectlClient {
   /** Client and server versions; a server that cannot be reached is a ToolError. */
   async version(): Promise<{ clientVersion: string; serverVersion: string }> {
     const result = await this.exec(['version', '--output', 'json', ...this.targetArgs({ namespaced: false })]);
-    const data = JSON.parse(result.stdout) as { clientVersion?: { gitVersion?: string }; serverVersion?: { gitVersion?: string } };
+    const data = JSON.parse(result.stdout) as {
+      clientVersion?: { gitVersion?: string };
+      serverVersion?: { gitVersion?: string };
+    };
     return {
       clientVersion: data.clientVersion?.gitVersion ?? 'unknown',
       serverVersion: data.serverVersion?.gitVersion ?? 'unknown',
@@ -50,7 +53,10 @@ export class KubectlClient {
   private async exec(argv: string[]): Promise<RunResult> {
     const result = await this.runner.run(this.binary, argv);
     if (result.exitCode === 127) {
-      throw new MissingToolError(this.binary, 'Install kubectl (https://kubernetes.io/docs/tasks/tools/) and make sure it is on PATH.');
+      throw new MissingToolError(
+        this.binary,
+        'Install kubectl (https://kubernetes.io/docs/tasks/tools/) and make sure it is on PATH.',
+      );
     }
     if (result.exitCode !== 0) throw new ToolError(this.binary, argv, result.exitCode, result.stderr);
     return result;

@@ -20,7 +20,13 @@ describe('podState', () => {
         ],
       },
     });
-    expect(state).toMatchObject({ status: 'CrashLoopBackOff', ready: false, readyContainers: '0/1', restarts: 5, lastExitCode: 1 });
+    expect(state).toMatchObject({
+      status: 'CrashLoopBackOff',
+      ready: false,
+      readyContainers: '0/1',
+      restarts: 5,
+      lastExitCode: 1,
+    });
   });
 
   it('reads a ready pod', () => {
@@ -40,7 +46,9 @@ describe('podState', () => {
   });
 
   it('shows Terminating for a pod being deleted and Pending for an unscheduled one', () => {
-    expect(podState({ metadata: { deletionTimestamp: '2026-01-01T00:00:00Z' }, status: { phase: 'Running' } }).status).toBe('Terminating');
+    expect(podState({ metadata: { deletionTimestamp: '2026-01-01T00:00:00Z' }, status: { phase: 'Running' } }).status).toBe(
+      'Terminating',
+    );
     expect(podState({ status: { phase: 'Pending' } })).toMatchObject({ status: 'Pending', ready: false, readyContainers: '0/0' });
   });
 });

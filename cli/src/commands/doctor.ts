@@ -20,6 +20,8 @@ export default async function doctor(deps: Deps): Promise<void> {
   });
   if (!report.ok) {
     const failed = report.checks.filter((c) => c.status === 'fail').map((c) => c.name);
-    throw new TodoctlError(`${failed.length} check(s) failed: ${failed.join(', ')}`, { hint: 'Follow the FIX column above, then run todoctl doctor again.' });
+    throw new TodoctlError(`${failed.length} check(s) failed: ${failed.join(', ')}`, {
+      hint: 'Follow the FIX column above, then run todoctl doctor again.',
+    });
   }
 }

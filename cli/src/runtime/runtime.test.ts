@@ -46,7 +46,12 @@ describe('output', () => {
     let out = '';
     const stream = { write: (s: string) => (out += s) };
     await printResult(stream, 'json', { rows }, { rows, columns });
-    expect(JSON.parse(out)).toEqual({ rows: [{ name: 'todo-backend', revision: 3 }, { name: 'web', revision: 12, note: 'ok' }] });
+    expect(JSON.parse(out)).toEqual({
+      rows: [
+        { name: 'todo-backend', revision: 3 },
+        { name: 'web', revision: 12, note: 'ok' },
+      ],
+    });
     out = '';
     await printResult(stream, 'yaml', { a: 1 }, { rows, columns });
     expect(out).toBe('a: 1\n');

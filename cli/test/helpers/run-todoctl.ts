@@ -15,7 +15,14 @@ export interface TodoctlRun {
  */
 export async function runTodoctl(
   argv: string[],
-  o: { runner?: FakeRunner; env?: Record<string, string>; cwd?: string; prompts?: Prompts; tty?: boolean; nodeVersion?: string } = {},
+  o: {
+    runner?: FakeRunner;
+    env?: Record<string, string>;
+    cwd?: string;
+    prompts?: Prompts;
+    tty?: boolean;
+    nodeVersion?: string;
+  } = {},
 ): Promise<TodoctlRun> {
   let stdout = '';
   let stderr = '';

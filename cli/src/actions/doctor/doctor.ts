@@ -34,7 +34,9 @@ export async function runDoctor(deps: Deps): Promise<DoctorReport> {
   checks.push(
     await probe('config', async () => {
       const loaded = await deps.config();
-      return loaded.file ? `${loaded.file} (project ${loaded.config.name})` : 'no todoctl.yaml found; using the embedded defaults';
+      return loaded.file
+        ? `${loaded.file} (project ${loaded.config.name})`
+        : 'no todoctl.yaml found; using the embedded defaults';
     }),
   );
 

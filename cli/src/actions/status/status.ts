@@ -14,8 +14,6 @@ export async function runStatus(deps: Deps): Promise<StatusReport> {
   // helm first: when the cluster is unreachable its message is the clearer one.
   const releases = await (await deps.helm()).list();
   const pods = await (await deps.kubeApi()).listPods();
-  const healthy =
-    releases.every((r) => r.status === 'deployed') &&
-    pods.every((p) => p.ready || p.phase === 'Succeeded');
+  const healthy = releases.every((r) => r.status === 'deployed') && pods.every((p) => p.ready || p.phase === 'Succeeded');
   return { namespace: target.namespace, releases, pods, healthy };
 }

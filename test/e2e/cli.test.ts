@@ -1,0 +1,101 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, repoRoot, testKubeconfig, tool, toolsBin, uniqueName } from '../support/cluster.js';
+
+const run = promisify(execFile);
+const kubeconfig = testKubeconfig();
+const todoctlBin = path.join(repoRoot, 'bin/todoctl');
+
+/** Runs the built todoctl as a user would, with the test tools first on PATH. */
+async function todoctl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [todoctlBin, ...args], {
+      env: {
+        ...process.env,
+        PATH: `${toolsBin()}${path.delimiter}${process.env.PATH ?? ''}`,
+        NO_COLOR: '1',
+        KUBECONFIG: kubeconfig,
+      },
+      cwd: repoRoot,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('the todoctl binary against the test cluster', () => {
+  const ns = uniqueName('e2e-cli');
+  const core = (() => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfig);
+    return kc.makeApiClient(CoreV1Api);
+  })();
+
+  beforeAll(async () => {
+    await core.createNamespace({ body: { metadata: { name: ns } } });
+    await eventually('default ServiceAccount', async () =>
+      core.readNamespacedServiceAccount({ name: 'default', namespace: ns }).then(() => true),
+    );
+    await run(tool('helm'), [
+      'upgrade',
+      '--install',
+      'tiny',
+      path.join(repoRoot, 'test/fixtures/charts/tiny'),
+      '--kubeconfig',
+      kubeconfig,
+      '--namespace',
+      ns,
+      '--wait=watcher',
+      '--timeout',
+      '90s',
+    ]);
+  });
+
+  afterAll(async () => {
+    await core.deleteNamespace({ name: ns }).catch(() => undefined);
+  });
+
+  it('doctor finds the tools and the cluster', async () => {
+    const result = await todoctl(['doctor', '-o', 'json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { checks: { name: string; status: string; detail: string }[] };
+    const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
+    expect(byName.helm).toMatchObject({ status: 'ok', detail: 'v4.3.1 (Helm 4)' });
+    expect(byName.cluster).toMatchObject({ status: 'ok', detail: 'server v1.36.3' });
+  });
+
+  it('status lists the release and its ready pods as JSON', async () => {
+    const result = await todoctl(['status', '-n', ns, '-o', 'json']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      namespace: string;
+      healthy: boolean;
+      releases: { name: string; status: string; revision: number }[];
+      pods: { name: string; ready: boolean; status: string }[];
+    };
+    expect(report.namespace).toBe(ns);
+    expect(report.releases).toMatchObject([{ name: 'tiny', status: 'deployed', revision: 1 }]);
+    expect(report.pods).toHaveLength(2);
+    expect(report.pods.every((p) => p.ready && p.status === 'Running')).toBe(true);
+    expect(report.healthy).toBe(true);
+  });
+
+  it('status exits 1 with the reason when the cluster cannot be reached', async () => {
+    const result = await todoctl([
+      'status',
+      '-n',
+      ns,
+      '--kubeconfig',
+      path.join(repoRoot, 'test/fixtures/kubeconfig-unreachable.yaml'),
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^Error: helm list failed \(exit code 1\): .*(refused|unreachable)/m);
+  });
+});
