@@ -15,7 +15,8 @@ export interface GlobalOptions {
   context?: string | undefined;
   namespace?: string | undefined;
   kubeconfig?: string | undefined;
-  env?: Environment | undefined;
+  /** One environment for most commands; validate accepts a comma-separated list. */
+  env?: string | undefined;
   config?: string | undefined;
   output?: string | undefined;
   yes: boolean;
@@ -87,7 +88,15 @@ export function createDeps(input: DepsInput): Deps {
       return config;
     },
     async environment() {
-      return globals.env ?? (await deps.config()).config.defaultEnv;
+      if (globals.env === undefined) return (await deps.config()).config.defaultEnv;
+      const { ENVIRONMENTS } = await import('./config.js');
+      if (!(ENVIRONMENTS as readonly string[]).includes(globals.env)) {
+        const { UsageError } = await import('./runtime/errors.js');
+        throw new UsageError(`unknown environment ${JSON.stringify(globals.env)}`, {
+          hint: `Use --env ${ENVIRONMENTS.join('|')}.`,
+        });
+      }
+      return globals.env as Environment;
     },
     target() {
       target ??= (async () => {

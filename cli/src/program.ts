@@ -20,7 +20,7 @@ export function buildProgram(ctx: ProgramContext): Command {
     .addOption(new Option('--context <name>', 'kubeconfig context to use'))
     .addOption(new Option('-n, --namespace <name>', 'Kubernetes namespace'))
     .addOption(new Option('--kubeconfig <file>', 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'))
-    .addOption(new Option('--env <name>', 'target environment').choices(['dev', 'staging', 'prod']))
+    .addOption(new Option('--env <name>', 'target environment: dev|staging|prod (validate: a comma-separated list)'))
     .addOption(new Option('--config <file>', 'path to todoctl.yaml (default: found by walking up from the current folder)'))
     .addOption(new Option('-o, --output <format>', 'output format: table|json|yaml (validate: text|json|sarif|junit)'))
     .addOption(new Option('-y, --yes', 'answer yes to confirmations (required to proceed without a terminal)').default(false))
@@ -49,6 +49,18 @@ export function buildProgram(ctx: ProgramContext): Command {
     .command('doctor')
     .description('check the tools, the cluster and todoctl.yaml, and say how to fix what is missing')
     .action(run(() => import('./commands/doctor.js')));
+
+  program
+    .command('validate')
+    .description('check the charts, Dockerfiles and repository against the constitution (exit 1 when a rule fails)')
+    .option('--root <dir>', 'repository to validate (default: the project root, else the current folder)')
+    .option('--base <ref>', 'git ref to compare chart versions and CHANGELOG against (e.g. origin/main)')
+    .option('--list-rules', 'print the rule catalog instead of validating')
+    .addHelpText(
+      'after',
+      '\nOutput (-o): text (default), json, sarif (GitHub code scanning), junit.\nEnvironments (--env): dev,staging,prod by default.',
+    )
+    .action(run(() => import('./commands/validate.js')));
 
   program
     .command('status')

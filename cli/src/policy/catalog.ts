@@ -1,0 +1,204 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+
+const ruleId = z.string().regex(/^TODO-[A-Z][A-Z0-9]*-[0-9]{3}$/, 'rule ids look like TODO-K8S-001');
+const nonEmpty = z.string().trim().min(1);
+
+export const ruleSchema = z
+  .object({
+    id: ruleId,
+    title: nonEmpty.max(1024),
+    principle: nonEmpty,
+    severity: z.enum(['error', 'warning', 'note']),
+    scope: z.enum(['manifest', 'dockerfile', 'repo', 'chart']),
+    rationale: nonEmpty.max(1024),
+    fix: nonEmpty,
+    kinds: z.array(nonEmpty).min(1).optional(),
+    cel: nonEmpty.optional(),
+    /** Exported as a ValidatingAdmissionPolicy (object-local standard CEL only). */
+    admission: z.boolean().optional(),
+    /** YAML key used to find the line a human edits. */
+    locate: nonEmpty.optional(),
+    equivalents: z.record(z.string(), z.string()).optional(),
+  })
+  .strict()
+  .superRefine((rule, ctx) => {
+    if (rule.scope === 'manifest') {
+      if (!rule.cel) ctx.addIssue({ code: 'custom', path: ['cel'], message: 'manifest rules need a cel expression' });
+      if (!rule.kinds) ctx.addIssue({ code: 'custom', path: ['kinds'], message: 'manifest rules need kinds' });
+      if (rule.admission && rule.cel && /(?<![.\w])(objects|env)\b/.test(rule.cel.replace(/'[^']*'/g, "''"))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['admission'],
+          message: 'admission rules may only use object and variables, not objects or env',
+        });
+      }
+    } else if (rule.cel || rule.admission) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cel'],
+        message: `${rule.scope} rules are implemented in code and take no cel/admission`,
+      });
+    }
+  });
+
+export const catalogSchema = z
+  .object({
+    apiVersion: z.literal('todoctl.dev/v1'),
+    kind: z.literal('RuleCatalog'),
+    variables: z.array(z.object({ name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), expression: nonEmpty }).strict()).default([]),
+    kinds: z.record(z.string(), z.object({ group: z.string(), version: nonEmpty, resource: nonEmpty }).strict()).default({}),
+    /** Globs never scanned by repo and dockerfile rules (fixtures that break rules on purpose). */
+    ignorePaths: z.array(nonEmpty).default([]),
+    /** Services: source directory, env var prefix, and the chart that deploys them. */
+    services: z
+      .array(z.object({ path: nonEmpty, prefix: z.string().regex(/^[A-Z][A-Z0-9]*$/), chart: nonEmpty.optional() }).strict())
+      .default([]),
+    rules: z.array(ruleSchema).min(1),
+  })
+  .strict()
+  .superRefine((catalog, ctx) => {
+    const seen = new Set<string>();
+    catalog.rules.forEach((rule, i) => {
+      if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${rule.id}` });
+      seen.add(rule.id);
+      for (const kind of rule.kinds ?? []) {
+        if (rule.admission && !catalog.kinds[kind]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', i, 'kinds'],
+            message: `kind ${kind} is not in the kinds table (needed for admission)`,
+          });
+        }
+      }
+    });
+  });
+
+const isoDate = z.union([
+  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expires is a date YYYY-MM-DD'),
+  z.date().transform((d) => d.toISOString().slice(0, 10)),
+]);
+
+export const exemptionSchema = z
+  .object({
+    rule: ruleId,
+    target: nonEmpty,
+    reason: nonEmpty.min(10, 'say why the exemption is needed (at least 10 characters)'),
+    expires: isoDate,
+    owner: z.string().optional(),
+  })
+  .strict();
+
+export const exemptionsFileSchema = z
+  .object({
+    apiVersion: z.literal('todoctl.dev/v1'),
+    kind: z.literal('RuleExemptions'),
+    exemptions: z
+      .array(exemptionSchema)
+      .nullable()
+      .transform((v) => v ?? []),
+  })
+  .strict();
+
+export type Rule = z.infer<typeof ruleSchema>;
+export type Catalog = z.infer<typeof catalogSchema>;
+export type Exemption = z.infer<typeof exemptionSchema>;
+
+/** A catalog or exemptions file that cannot be used, with the file and line to fix. */
+export class PolicyFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly detail: string,
+  ) {
+    super(`${file}:${line}: ${detail}`);
+    this.name = 'PolicyFileError';
+  }
+}
+
+/** The catalog shipped with todoctl (policies/rules.yaml at the repository root). */
+export const BUNDLED_CATALOG = fileURLToPath(new URL('../../../policies/rules.yaml', import.meta.url));
+
+/** Parses YAML text and validates it with a zod schema; errors carry the file and line. */
+export function parseYamlFile<T extends z.ZodType>(text: string, file: string, schema: T): z.output<T> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const line = lineCounter.linePos(yamlError.pos[0]).line;
+    throw new PolicyFileError(file, line, `invalid YAML: ${yamlError.message.split('\n')[0]}`);
+  }
+  const result = schema.safeParse(doc.toJS());
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const line = lineOfPath(
+      doc,
+      lineCounter,
+      issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    );
+    throw new PolicyFileError(file, line, `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+/** 1-based line of the node at `path` in a parsed YAML document (closest existing ancestor). */
+export function lineOfPath(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: (string | number)[]): number {
+  let node: unknown = doc.contents;
+  let line =
+    node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)
+      ? lineCounter.linePos(node.range[0] as number).line
+      : 1;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => {
+        const k = item.key as { value?: unknown } | null;
+        return k !== null && typeof k === 'object' && String(k.value) === String(key);
+      });
+      if (!pair) break;
+      const keyNode = pair.key as { range?: [number, number, number] };
+      if (keyNode.range) line = lineCounter.linePos(keyNode.range[0]).line;
+      node = pair.value;
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item = node.items[key] as { range?: [number, number, number] } | undefined;
+      if (!item) break;
+      if (item.range) line = lineCounter.linePos(item.range[0]).line;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return line;
+}
+
+/** Line of `path` (e.g. ['image', 'tag']) in YAML text; 1 when the text does not parse. */
+export function lineOfYamlPath(text: string, path: (string | number)[]): number {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) return 1;
+  return lineOfPath(doc, lineCounter, path);
+}
+
+export async function loadCatalog(path: string, displayPath = path): Promise<Catalog> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new PolicyFileError(displayPath, 1, 'rule catalog not found');
+  }
+  return parseYamlFile(text, displayPath, catalogSchema);
+}
+
+/** Loads exemptions; a missing file means none. */
+export async function loadExemptions(path: string, displayPath = path): Promise<Exemption[]> {
+  if (!existsSync(path)) return [];
+  const text = await readFile(path, 'utf8');
+  return parseYamlFile(text, displayPath, exemptionsFileSchema).exemptions;
+}
+
+/** The rule catalog todoctl ships (for `todoctl validate --list-rules`). */
+export async function listRules(catalogPath: string = BUNDLED_CATALOG): Promise<Rule[]> {
+  return (await loadCatalog(catalogPath)).rules;
+}

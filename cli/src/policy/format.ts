@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import type { Rule } from './catalog.js';
+import type { Finding, Severity, ValidationReport } from './types.js';
+
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'junit';
+
+/** `{summary, findings}` plus tool errors and warnings; stable, documented JSON. */
+export function formatJson(report: ValidationReport): string {
+  return `${JSON.stringify({ summary: report.summary, findings: report.findings, toolErrors: report.toolErrors, warnings: report.warnings }, null, 2)}\n`;
+}
+
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', note: 'note' };
+const SECURITY_SEVERITY: Record<Severity, string> = { error: '7.5', warning: '5.0', note: '2.0' };
+
+/** SARIF 2.1.0 as GitHub code scanning accepts it: failing and exempt findings become results. */
+export function formatSarif(report: ValidationReport, rules: Rule[], toolVersion = '0.1.0'): string {
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const results = report.findings
+    .filter((f) => f.status === 'fail' || f.status === 'exempt')
+    .map((f) => {
+      const fingerprint = createHash('sha256')
+        .update([f.rule, f.file, f.resource, f.env ?? ''].join('|'))
+        .digest('hex');
+      return {
+        ruleId: f.rule,
+        ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
+        level: SARIF_LEVEL[f.severity],
+        message: { text: `${f.message} Fix: ${f.fix}` },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: f.file.replace(/^\.\//, '') || '.' },
+              region: { startLine: Math.max(1, f.line), startColumn: 1 },
+            },
+          },
+        ],
+        partialFingerprints: { primaryLocationLineHash: `${fingerprint}:1` },
+        properties: { env: f.env, resource: f.resource, ...(f.chart ? { chart: f.chart } : {}) },
+        ...(f.status === 'exempt' && f.exemption
+          ? {
+              suppressions: [
+                { kind: 'external', status: 'accepted', justification: `${f.exemption.reason} (expires ${f.exemption.expires})` },
+              ],
+            }
+          : {}),
+      };
+    });
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'todoctl',
+            semanticVersion: toolVersion,
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.id.replace(/-/g, ''),
+              shortDescription: { text: r.title.slice(0, 1024) },
+              fullDescription: { text: r.rationale.slice(0, 1024) },
+              help: {
+                text: `${r.fix}\n\nConstitution: ${r.principle}`,
+                markdown: `**Fix:** ${r.fix}\n\n**Constitution:** ${r.principle}`,
+              },
+              defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+              properties: {
+                tags: ['security', r.scope],
+                precision: r.scope === 'repo' ? 'high' : 'very-high',
+                'security-severity': SECURITY_SEVERITY[r.severity],
+                principle: r.principle,
+              },
+            })),
+          },
+        },
+        automationDetails: { id: 'todoctl/validate/' },
+        results,
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+function xml(text: string): string {
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+  );
+}
+
+/** JUnit XML: one testsuite per rule, one testcase per finding (pass is visible, exempt is skipped). */
+export function formatJunit(report: ValidationReport): string {
+  const byRule = new Map<string, Finding[]>();
+  for (const f of report.findings) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
+  const seconds = (report.summary.durationMs / 1000).toFixed(3);
+  const suites = [...byRule.entries()].map(([rule, findings]) => {
+    const failures = findings.filter((f) => f.status === 'fail').length;
+    const skipped = findings.filter((f) => f.status === 'exempt' || f.status === 'not-evaluated').length;
+    const cases = findings.map((f) => {
+      const name = xml(`${f.resource}${f.env ? ` [${f.env}]` : ''} ${f.file}:${f.line}`);
+      const body =
+        f.status === 'fail'
+          ? `<failure message="${xml(f.message)}" type="${f.severity}">${xml(`${f.file}:${f.line}\n${f.message}\nFix: ${f.fix}`)}</failure>`
+          : f.status === 'exempt'
+            ? `<skipped message="${xml(`exempt: ${f.exemption?.reason ?? ''} (expires ${f.exemption?.expires ?? '?'})`)}"/>`
+            : f.status === 'not-evaluated'
+              ? `<skipped message="${xml(`not evaluated: ${f.message}`)}"/>`
+              : '';
+      return `    <testcase classname="${xml(rule)}" name="${name}" file="${xml(f.file)}" line="${f.line}">${body}</testcase>`;
+    });
+    return `  <testsuite name="${xml(rule)}" tests="${findings.length}" failures="${failures}" errors="0" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  const s = report.summary;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="todoctl validate" tests="${s.total}" failures="${s.fail}" errors="${report.toolErrors.length}" skipped="${s.exempt + s.notEvaluated}" time="${seconds}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+/** Human text: failures, exemptions and not-evaluated findings grouped by file, then the summary. */
+export function formatText(
+  report: ValidationReport,
+  options: { color?: (kind: 'fail' | 'exempt' | 'muted' | 'ok', s: string) => string } = {},
+): string {
+  const paint = options.color ?? ((_k, s) => s);
+  const interesting = report.findings.filter((f) => f.status !== 'pass');
+  const byFile = new Map<string, Finding[]>();
+  for (const f of interesting) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  const lines: string[] = [];
+  for (const [file, findings] of [...byFile.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push(file);
+    for (const f of findings.sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule))) {
+      const tag =
+        f.status === 'fail'
+          ? paint('fail', f.severity.toUpperCase())
+          : f.status === 'exempt'
+            ? paint('exempt', 'EXEMPT')
+            : paint('muted', 'NOT-EVALUATED');
+      lines.push(`  ${file}:${f.line}  ${tag}  ${f.rule}${f.env ? ` [${f.env}]` : ''}  ${f.message}`);
+      if (f.status === 'fail') lines.push(paint('muted', `      fix: ${f.fix}`));
+      if (f.status === 'exempt' && f.exemption)
+        lines.push(paint('muted', `      exempt until ${f.exemption.expires}: ${f.exemption.reason}`));
+    }
+  }
+  for (const e of report.toolErrors) lines.push(paint('fail', `error: ${e.message}`));
+  for (const w of report.warnings) lines.push(paint('muted', `warning: ${w}`));
+  const s = report.summary;
+  const verdict =
+    report.toolErrors.length > 0 ? paint('fail', 'INCOMPLETE') : s.fail > 0 ? paint('fail', 'FAILED') : paint('ok', 'PASSED');
+  lines.push(
+    `${verdict}: ${s.fail} failed, ${s.pass} passed, ${s.exempt} exempt, ${s.notEvaluated} not evaluated (${s.rules} rules, charts: ${s.charts.join(', ') || 'none'}, envs: ${s.envs.join(', ')}, ${s.durationMs} ms)`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** Exit status contract of `todoctl validate`: 2 tool/usage error, 1 a rule failed, 0 clean. */
+export function exitCodeFor(report: ValidationReport): 0 | 1 | 2 {
+  if (report.toolErrors.length > 0) return 2;
+  return report.summary.fail > 0 ? 1 : 0;
+}
+
+export function formatReport(report: ValidationReport, format: OutputFormat, rules: Rule[]): string {
+  switch (format) {
+    case 'json':
+      return formatJson(report);
+    case 'sarif':
+      return formatSarif(report, rules);
+    case 'junit':
+      return formatJunit(report);
+    case 'text':
+      return formatText(report);
+  }
+}

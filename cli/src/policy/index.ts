@@ -1,0 +1,249 @@
+/**
+ * The constitution engine behind `todoctl validate`: a pure library. Everything external
+ * (helm, git) goes through the injected runner; the result is data for the formatters.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
+import { BUNDLED_CATALOG, loadCatalog, loadExemptions, PolicyFileError, type Catalog, type Rule } from './catalog.js';
+import { CelRuleEvaluator } from './cel.js';
+import { checkChartStructure, checkVersionBump, discoverCharts, validateChartEnv, type ChartInfo } from './charts.js';
+import { applyExemptions } from './exemptions.js';
+import { HelmMissingError } from './helm.js';
+import { FileCache } from './locate.js';
+import { checkDockerfiles, checkDotenv, checkManualYaml, checkSecrets, checkServiceEnv, listRepoFiles } from './repo.js';
+import {
+  ALL_ENVS,
+  type Finding,
+  type PolicyDeps,
+  type Runner,
+  type RunnerLike,
+  type Scope,
+  type Summary,
+  type ToolProblem,
+  type ValidateOptions,
+  type ValidationReport,
+} from './types.js';
+
+export * from './types.js';
+export {
+  BUNDLED_CATALOG,
+  catalogSchema,
+  exemptionsFileSchema,
+  exemptionSchema,
+  loadCatalog,
+  loadExemptions,
+  PolicyFileError,
+  ruleSchema,
+} from './catalog.js';
+export type { Catalog, Exemption, Rule } from './catalog.js';
+export { CelRuleEvaluator } from './cel.js';
+export { exitCodeFor, formatJson, formatJunit, formatReport, formatSarif, formatText, type OutputFormat } from './format.js';
+export { HelmMissingError } from './helm.js';
+
+/** The rule catalog (`--list-rules`): `<root>/policies/rules.yaml` if present, else the one todoctl ships. */
+export async function listRules(root?: string): Promise<Rule[]> {
+  const local = root ? join(root, 'policies/rules.yaml') : undefined;
+  return (await loadCatalog(local && existsSync(local) ? local : BUNDLED_CATALOG)).rules;
+}
+
+const CHART_ONLY_RULES = ['TODO-HELM-001', 'TODO-HELM-002'];
+
+function summarize(
+  findings: Finding[],
+  catalog: Catalog | null,
+  charts: ChartInfo[],
+  envs: ValidationReport['summary']['envs'],
+  started: number,
+): Summary {
+  const count = (status: Finding['status']) => findings.filter((f) => f.status === status).length;
+  const failing = findings.filter((f) => f.status === 'fail');
+  return {
+    total: findings.length,
+    pass: count('pass'),
+    fail: failing.length,
+    exempt: count('exempt'),
+    notEvaluated: count('not-evaluated'),
+    failBySeverity: {
+      error: failing.filter((f) => f.severity === 'error').length,
+      warning: failing.filter((f) => f.severity === 'warning').length,
+      note: failing.filter((f) => f.severity === 'note').length,
+    },
+    rules: catalog?.rules.length ?? 0,
+    charts: charts.map((c) => c.name),
+    envs,
+    durationMs: Date.now() - started,
+  };
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  const order = { fail: 0, exempt: 1, 'not-evaluated': 2, pass: 3 } as const;
+  return [...findings].sort(
+    (a, b) =>
+      order[a.status] - order[b.status] ||
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.rule.localeCompare(b.rule) ||
+      (a.env ?? '').localeCompare(b.env ?? '') ||
+      a.resource.localeCompare(b.resource),
+  );
+}
+
+/**
+ * Validates the repository at `options.root` against the constitution.
+ * Never throws for bad input: unusable files become findings, missing tools become
+ * `not-evaluated` findings plus `toolErrors` (the CLI exits 2 on those).
+ */
+export async function validateRepository(deps: PolicyDeps, options: ValidateOptions): Promise<ValidationReport> {
+  const started = Date.now();
+  const root = options.root;
+  const envs = options.envs && options.envs.length > 0 ? options.envs : [...ALL_ENVS];
+  const scopes = new Set<Scope>(options.scopes ?? ['chart', 'manifest', 'dockerfile', 'repo']);
+  const run: Runner =
+    typeof deps.run === 'function' ? deps.run : (cmd, args, opts) => (deps.run as RunnerLike).run(cmd, args, opts);
+  const helm = deps.helm ?? 'helm';
+  const gitBin = deps.git ?? 'git';
+  const log = deps.log ?? (() => {});
+  const toolErrors: ToolProblem[] = [];
+  const warnings: string[] = [];
+  const display = (p: string) => (p.startsWith(root) ? relative(root, p) : p);
+
+  let catalog: Catalog;
+  const catalogPath =
+    options.catalogPath ?? (existsSync(join(root, 'policies/rules.yaml')) ? join(root, 'policies/rules.yaml') : BUNDLED_CATALOG);
+  let evaluator: CelRuleEvaluator;
+  try {
+    catalog = await loadCatalog(catalogPath, display(catalogPath));
+    evaluator = new CelRuleEvaluator(catalog);
+  } catch (error) {
+    const problem =
+      error instanceof PolicyFileError
+        ? error
+        : new PolicyFileError(display(catalogPath), 1, error instanceof Error ? error.message : String(error));
+    const finding: Finding = {
+      rule: 'TODO-CATALOG',
+      status: 'not-evaluated',
+      severity: 'error',
+      file: problem.file,
+      line: problem.line,
+      resource: 'catalog',
+      env: null,
+      message: problem.detail,
+      fix: 'Fix the rule catalog so it matches the schema in cli/src/policy/catalog.ts.',
+    };
+    return {
+      summary: summarize([finding], null, [], envs, started),
+      findings: [finding],
+      toolErrors: [{ code: 'CATALOG_INVALID', message: problem.message }],
+      warnings,
+    };
+  }
+
+  const findings: Finding[] = [];
+  const exemptionsPath = options.exemptionsPath ?? join(root, 'policies/exemptions.yaml');
+  let exemptions: Awaited<ReturnType<typeof loadExemptions>> = [];
+  try {
+    exemptions = await loadExemptions(exemptionsPath, display(exemptionsPath));
+  } catch (error) {
+    const p = error instanceof PolicyFileError ? error : new PolicyFileError(display(exemptionsPath), 1, String(error));
+    findings.push({
+      rule: 'TODO-CATALOG',
+      status: 'fail',
+      severity: 'error',
+      file: p.file,
+      line: p.line,
+      resource: 'exemptions',
+      env: null,
+      message: `exemptions file is invalid, so no exemption applies: ${p.detail}`,
+      fix: 'Each exemption needs rule, target, reason and expires (YYYY-MM-DD).',
+    });
+  }
+
+  const files = new FileCache(root);
+  const charts = scopes.has('chart') || scopes.has('manifest') ? discoverCharts(root) : [];
+
+  if (charts.length > 0) {
+    for (const chart of charts) {
+      findings.push(...checkChartStructure(root, chart, envs, catalog));
+      findings.push(...(await checkVersionBump(run, gitBin, root, chart, options.base, catalog)));
+    }
+    const jobs = charts.flatMap((chart) => envs.map((env) => ({ chart, env })));
+    // One job per core (at least two): each runs helm lint and helm template concurrently.
+    // No separate `helm version` probe: the first call that cannot start reports helm missing.
+    const results: Finding[][] = new Array(jobs.length);
+    let helmMissing: HelmMissingError | null = null;
+    let next = 0;
+    const worker = async () => {
+      while (next < jobs.length && !helmMissing) {
+        const i = next++;
+        const { chart, env } = jobs[i]!;
+        log(`rendering ${chart.name} (${env})`);
+        try {
+          results[i] = await validateChartEnv({ run, helm }, root, chart, env, catalog, evaluator, files);
+        } catch (error) {
+          if (!(error instanceof HelmMissingError)) throw error;
+          helmMissing = error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(2, Math.min(4, availableParallelism())) }, () => worker()));
+    const missing = helmMissing as HelmMissingError | null;
+    if (!missing) {
+      findings.push(...results.flat());
+    } else {
+      toolErrors.push({ code: 'HELM_MISSING', message: missing.message });
+      for (const chart of charts) {
+        for (const env of envs) {
+          for (const rule of catalog.rules.filter((r) => r.scope === 'manifest' || CHART_ONLY_RULES.includes(r.id))) {
+            findings.push({
+              rule: rule.id,
+              status: 'not-evaluated',
+              severity: rule.severity,
+              file: `${chart.dir}/Chart.yaml`,
+              line: 1,
+              resource: chart.name,
+              chart: chart.name,
+              env,
+              message: `helm is not available, so ${rule.id} was not evaluated for ${chart.name} (${env}).`,
+              fix: 'Install helm or set TODOCTL_HELM to its path.',
+            });
+          }
+        }
+      }
+    }
+  }
+
+  if (scopes.has('repo') || scopes.has('dockerfile')) {
+    const repoFiles = await listRepoFiles(run, gitBin, root, catalog);
+    if (repoFiles.tracked === null)
+      warnings.push('git is not available or this is not a git repository: scanned the working tree instead of tracked files');
+    if (scopes.has('dockerfile')) findings.push(...checkDockerfiles(root, repoFiles, catalog));
+    if (scopes.has('repo')) {
+      findings.push(...checkDotenv(repoFiles, catalog));
+      findings.push(...checkServiceEnv(root, repoFiles, catalog));
+      findings.push(...checkManualYaml(root, repoFiles, catalog));
+      findings.push(...checkSecrets(root, repoFiles, catalog));
+    }
+  }
+
+  const exempted = applyExemptions(
+    findings,
+    exemptions,
+    new Set(catalog.rules.map((r) => r.id)),
+    (deps.now ?? (() => new Date()))(),
+  );
+  warnings.push(...exempted.warnings);
+  const kept = options.includePasses === false ? exempted.findings.filter((f) => f.status !== 'pass') : exempted.findings;
+  const sorted = sortFindings(kept);
+  return {
+    summary: summarize(exempted.findings, catalog, charts, envs, started),
+    findings: sorted,
+    toolErrors: dedupe(toolErrors),
+    warnings,
+  };
+}
+
+function dedupe(problems: ToolProblem[]): ToolProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => (seen.has(p.message) ? false : (seen.add(p.message), true)));
+}

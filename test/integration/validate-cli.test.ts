@@ -1,0 +1,112 @@
+/**
+ * `todoctl validate` as a user runs it: the built binary, real helm, real files.
+ * helm comes from the pinned test tools (built on first use); nothing is skipped.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, toolsBin } from '../support/cluster.js';
+
+const exec = promisify(execFile);
+
+async function todoctl(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [path.join(repoRoot, 'bin/todoctl'), ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, PATH: `${toolsBin()}${path.delimiter}${process.env.PATH ?? ''}`, NO_COLOR: '1', ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+interface JsonReport {
+  summary: { fail: number; pass: number; notEvaluated: number; envs: string[]; charts: string[] };
+  findings: { rule: string; status: string; file: string; line: number; env: string | null; message: string; fix: string }[];
+}
+
+describe('todoctl validate', () => {
+  it('passes on this repository for dev, staging and prod', async () => {
+    const result = await todoctl(['validate', '-o', 'json']);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    const failures = report.findings.filter((f) => f.status === 'fail').map((f) => `${f.file}:${f.line} ${f.rule} ${f.message}`);
+    expect(failures).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(report.summary.envs).toEqual(['dev', 'staging', 'prod']);
+    expect(report.summary.charts).toEqual(['todo-backend', 'todo-frontend', 'todo-infrastructure']);
+    expect(report.summary.pass).toBeGreaterThan(100);
+  });
+
+  it('fails with exit 1 and names the file, line and rule of a chart that does not render', async () => {
+    const result = await todoctl(['validate', '--root', 'test/fixtures/policy/render-fail', '--env', 'staging', '-o', 'json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('constitution check(s) failed');
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({
+        rule: 'TODO-HELM-002',
+        status: 'fail',
+        file: 'charts/render-error/values-staging.yaml',
+        line: 2,
+        env: 'staging',
+      }),
+    );
+  });
+
+  it('prints SARIF 2.1.0 with the catalog as rules and the failures as results', async () => {
+    const result = await todoctl(['validate', '--root', 'test/fixtures/policy/render-fail', '--env', 'staging', '-o', 'sarif']);
+    expect(result.code).toBe(1);
+    const sarif = JSON.parse(result.stdout) as {
+      version: string;
+      runs: {
+        tool: { driver: { name: string; rules: { id: string }[] } };
+        results: { ruleId: string; level: string; locations: unknown[] }[];
+      }[];
+    };
+    expect(sarif.version).toBe('2.1.0');
+    const run = sarif.runs[0]!;
+    expect(run.tool.driver.name).toBe('todoctl');
+    expect(run.tool.driver.rules.map((r) => r.id)).toContain('TODO-HELM-002');
+    const helm002 = run.results.find((r) => r.ruleId === 'TODO-HELM-002');
+    expect(helm002).toMatchObject({ level: 'error' });
+    expect(helm002!.locations).toHaveLength(1);
+  });
+
+  it('prints JUnit XML with a failure per failing check', async () => {
+    const result = await todoctl(['validate', '--root', 'test/fixtures/policy/render-fail', '--env', 'staging', '-o', 'junit']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>/);
+    expect(result.stdout).toContain('<testsuites');
+    expect(result.stdout).toMatch(/<failure[^>]*TODO-HELM-002|TODO-HELM-002[\s\S]*<failure/);
+  });
+
+  it('exits 2 and reports not-evaluated, never a pass, when helm is missing', async () => {
+    const result = await todoctl(['validate', '--env', 'dev', '-o', 'json'], { TODOCTL_HELM: '/nonexistent/helm' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('validation is incomplete');
+    const report = JSON.parse(result.stdout) as JsonReport;
+    const helmRules = report.findings.filter((f) => f.rule === 'TODO-HELM-001' || f.rule === 'TODO-HELM-002');
+    expect(helmRules.length).toBeGreaterThan(0);
+    expect(helmRules.every((f) => f.status === 'not-evaluated')).toBe(true);
+  });
+
+  it('rejects an unknown environment and output format with exit 2', async () => {
+    expect((await todoctl(['validate', '--env', 'dev,qa'])).code).toBe(2);
+    const badFormat = await todoctl(['validate', '-o', 'table']);
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toContain('Use -o text|json|sarif|junit');
+  });
+
+  it('lists the rule catalog as JSON', async () => {
+    const result = await todoctl(['validate', '--list-rules', '-o', 'json']);
+    expect(result.code).toBe(0);
+    const rules = JSON.parse(result.stdout) as { id: string; severity: string; scope: string; fix: string }[];
+    expect(rules.length).toBeGreaterThanOrEqual(50);
+    expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
+    expect(rules.every((r) => r.fix.length > 0)).toBe(true);
+  });
+});
