@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Test tiers. `npm test` runs all of them; `vitest run --project <name>` runs one.
 //   unit         pure logic, scripted FakeRunner, no processes, no network
 //   integration  real helm, real PostgreSQL (TEST_DATABASE_URL), PGlite
-//   e2e          a real kube-apiserver (npm run cluster:up), real Chromium
+//   browser      the chat UI's production build in Debian's Chromium, against the real API
+//   e2e          a real kube-apiserver with controllers and KWOK (started if not running)
 export default defineConfig({
   test: {
     projects: [
@@ -25,8 +26,19 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'browser',
+          include: ['apps/web/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['apps/web/e2e/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts', 'apps/*/test/e2e/**/*.test.ts'],
+          include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 180_000,

@@ -14,7 +14,13 @@ try {
 const tiers = new Map();
 for (const suite of report.testResults ?? []) {
   for (const test of suite.assertionResults ?? []) {
-    const tier = suite.name.includes('/test/e2e/') ? 'e2e' : suite.name.includes('/test/integration/') ? 'integration' : 'unit';
+    const tier = suite.name.includes('/apps/web/e2e/')
+      ? 'browser'
+      : suite.name.includes('/test/e2e/')
+        ? 'e2e'
+        : suite.name.includes('/test/integration/')
+          ? 'integration'
+          : 'unit';
     const t = tiers.get(tier) ?? { passed: 0, failed: 0, skipped: 0 };
     if (test.status === 'passed') t.passed++;
     else if (test.status === 'failed') t.failed++;

@@ -1,0 +1,3 @@
+import { credentialsRoute } from '../credentials';
+
+export const POST = credentialsRoute('login');
