@@ -1,8 +1,7 @@
 /**
  * The charts install on the real API server: pods pass Pod Security Admission `restricted`,
- * fit a ResourceQuota and LimitRange and become Ready (KWOK plays the kubelet). `helm test` is not
- * run here: KWOK completes only Job-owned pods, so a bare test-hook pod would never finish
- * without a Stage for helm.sh/hook=test pods in test/cluster/stages.yaml.
+ * fit a ResourceQuota and LimitRange and become Ready (KWOK plays the kubelet), and `helm test`
+ * passes (the test cluster's stages run helm.sh/hook=test pods to completion).
  * Installed into a throwaway namespace so other tests are not affected.
  */
 import { execFile } from 'node:child_process';
@@ -107,6 +106,10 @@ describe('charts on the test cluster', () => {
         .items;
       expect(items.length).toBeGreaterThanOrEqual(2);
       expect(items.every((p) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))).toBe(true);
+
+      const test = await helm(['test', chart, '-n', namespace, '--timeout', '2m']);
+      expect(test.code, test.stderr).toBe(0);
+      expect(test.stdout).toMatch(/Phase:\s+Succeeded/);
     }, 300_000);
   }
 });

@@ -220,7 +220,28 @@ describe.each([
     expect(pods.filter((p) => p.ready)).toHaveLength(2);
   });
 
+  it('runs `helm test` hook pods to completion, and reports a failing one', async () => {
+    const passing = await runner.run(binary(), ['test', 'tiny', '--timeout', '60s', ...helm.targetArgs()]);
+    expect(passing.exitCode, passing.stderr).toBe(0);
+    expect(passing.stdout).toMatch(/Phase:\s+Succeeded/);
+
+    await helm.upgradeInstall({
+      release: 'tiny',
+      chart: tinyChart,
+      set: { 'testPodLabels.todoctl\\.test/fail': 'true' },
+      wait: true,
+      timeout: '60s',
+    });
+    const failing = await runner.run(binary(), ['test', 'tiny', '--timeout', '60s', ...helm.targetArgs()]);
+    expect(failing.exitCode).toBe(1);
+    expect(failing.stderr + failing.stdout).toMatch(/failed/i);
+    // back to revision 1's values, so the next test starts from a known release
+    await helm.rollback('tiny', { revision: 1, wait: true, timeout: '60s' });
+  });
+
   it('rolls back automatically when the upgraded pods crash-loop, leaving the previous revision deployed', async () => {
+    const before = (await helm.history('tiny')).at(-1)!;
+    expect(before.status).toBe('deployed');
     const failed = await helm
       .upgradeInstall({
         release: 'tiny',
@@ -234,12 +255,11 @@ describe.each([
     expect(failed).toBeInstanceOf(ToolError);
 
     const history = await helm.history('tiny');
-    expect(history.map((r) => [r.revision, r.status])).toEqual([
-      [1, 'superseded'],
-      [2, 'failed'],
-      [3, 'deployed'],
-    ]);
-    expect(history[2]!.description).toContain('Rollback to 1');
+    const [failedRevision, rolledBack] = history.slice(-2);
+    expect(failedRevision).toMatchObject({ revision: before.revision + 1, status: 'failed' });
+    expect(rolledBack).toMatchObject({ revision: before.revision + 2, status: 'deployed' });
+    expect(rolledBack!.description).toContain(`Rollback to ${before.revision}`);
+    expect(history.filter((r) => r.status === 'deployed')).toHaveLength(1);
 
     const deploy = await kubectl.getJson<V1Deployment>('deployment', 'tiny');
     expect(deploy.spec?.template.spec?.containers[0]?.image).toBe('registry.invalid/tiny:v1.0.0');

@@ -17,6 +17,8 @@ const schema = z.object({
   NODE_ENV: optional(z.enum(['development', 'test', 'production'])).default('development'),
   FRONTEND_SERVICE_NAME: optional(z.string().regex(/^[a-z0-9-]{1,63}$/)).default('todo-web'),
   FRONTEND_PORT: optional(port).default(3000),
+  /** Bind address of the production server (scripts/start.mjs maps it onto Next's HOSTNAME). */
+  FRONTEND_HOST: optional(z.union([z.ipv4(), z.ipv6(), z.hostname()])).default('0.0.0.0'),
   FRONTEND_METRICS_PORT: optional(port).default(9090),
   FRONTEND_API_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })).default('http://127.0.0.1:8080'),
   FRONTEND_LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
