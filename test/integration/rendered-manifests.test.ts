@@ -2,24 +2,13 @@
  * charts/rendered/<env>/<chart>.yaml are the committed, audited output of the charts.
  * This fails when a chart or values change was committed without re-rendering them.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { helmBinary } from '../support/cluster.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function helm(): string {
-  const fromEnv = process.env.TODOCTL_HELM;
-  if (fromEnv) return fromEnv;
-  try {
-    return execFileSync('sh', ['-c', 'command -v helm'], { encoding: 'utf8' }).trim();
-  } catch {
-    const fromTools = process.env.TODOCTL_TOOLS_BIN ? `${process.env.TODOCTL_TOOLS_BIN}/helm` : undefined;
-    if (fromTools && existsSync(fromTools)) return fromTools;
-    throw new Error('helm is required: put helm on PATH or set TODOCTL_HELM');
-  }
-}
 
 describe('committed rendered manifests', () => {
   it('exist for every chart and environment', () => {
@@ -34,7 +23,7 @@ describe('committed rendered manifests', () => {
     const result = spawnSync(process.execPath, ['scripts/render-charts.mjs', '--check'], {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...process.env, TODOCTL_HELM: helm() },
+      env: { ...process.env, TODOCTL_HELM: helmBinary() },
     });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);

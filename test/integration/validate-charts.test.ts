@@ -1,48 +1,25 @@
 /**
  * The repository's own charts against the constitution, with the real helm binary.
- * helm comes from TODOCTL_HELM or PATH; without it this suite fails (it is never skipped).
+ * helm is TODOCTL_HELM or the pinned test tools' helm; without it this suite fails (it is never skipped).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exitCodeFor, listRules, validateRepository, type Runner, type ValidationReport } from '../../cli/src/policy/index.js';
+import { ExecaRunner } from '../../cli/src/runtime/runner.js';
+import { helmBinary } from '../support/cluster.js';
+import { exitCodeFor, listRules, validateRepository, type ValidationReport } from '../../cli/src/policy/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/policy/', import.meta.url));
 
-function resolveHelm(): string {
-  const fromEnv = process.env.TODOCTL_HELM;
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`TODOCTL_HELM=${fromEnv} does not exist`);
-    return fromEnv;
-  }
-  try {
-    return execFileSync('sh', ['-c', 'command -v helm'], { encoding: 'utf8' }).trim();
-  } catch {
-    const fromTools = process.env.TODOCTL_TOOLS_BIN ? `${process.env.TODOCTL_TOOLS_BIN}/helm` : undefined;
-    if (fromTools && existsSync(fromTools)) return fromTools;
-    throw new Error('helm is required for the integration tests: put helm on PATH or set TODOCTL_HELM (npm run tools builds it)');
-  }
-}
-
-const run: Runner = async (cmd, args, opts) => {
-  const result = await execa(cmd, args, {
-    reject: false,
-    ...(opts?.cwd ? { cwd: opts.cwd } : {}),
-    ...(opts?.env ? { env: opts.env } : {}),
-  });
-  if (result.exitCode === undefined)
-    throw Object.assign(new Error(result.message), { code: (result as { code?: string }).code ?? 'ENOENT' });
-  return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
-};
+// the CLI's own runner: the engine gets exactly what `todoctl validate` gives it
+const run = new ExecaRunner(process.env.PATH ?? '');
 
 let helm: string;
 let report: ValidationReport;
 beforeAll(async () => {
-  helm = resolveHelm();
+  helm = helmBinary();
   report = await validateRepository({ run, helm }, { root: ROOT, scopes: ['chart', 'manifest'] });
 });
 
@@ -92,7 +69,7 @@ describe('the repository charts', () => {
   });
 
   it('render one ValidatingAdmissionPolicy and binding per admission rule, with the catalog CEL', async () => {
-    const { stdout } = await run(helm, [
+    const { stdout } = await run.run(helm, [
       'template',
       'todo-infrastructure',
       `${ROOT}charts/todo-infrastructure`,
@@ -121,7 +98,7 @@ describe('the repository charts', () => {
   });
 
   it('fail a staging/prod render that drops below 2 replicas, naming the value to change', async () => {
-    const result = await run(helm, [
+    const result = await run.run(helm, [
       'template',
       'x',
       `${ROOT}charts/todo-backend`,

@@ -34,6 +34,16 @@ export function tool(name: 'helm' | 'helm3' | 'kubectl'): string {
   return file;
 }
 
+/** The helm the integration tier runs: TODOCTL_HELM (e.g. the pinned Helm 3) or the pinned Helm 4. */
+export function helmBinary(): string {
+  const fromEnv = process.env.TODOCTL_HELM;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`TODOCTL_HELM=${fromEnv} does not exist.`);
+    return fromEnv;
+  }
+  return tool('helm');
+}
+
 /** A namespace name unique to this test run. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`.slice(0, 63);
