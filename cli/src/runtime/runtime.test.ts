@@ -63,3 +63,49 @@ describe('output', () => {
     expect(parseOutputFormat('sarif', ['text', 'json', 'sarif', 'junit'])).toBe('sarif');
   });
 });
+
+describe('runSteps (listr2)', () => {
+  it('runs steps in order, reports skips, and prints progress on the given stream', async () => {
+    const { runSteps } = await import('./tasks.js');
+    let err = '';
+    const stderr = { write: (s: string) => ((err += s), true) };
+    const order: string[] = [];
+    await runSteps(
+      [
+        { title: 'preflight', run: async (ctx: { n: number }) => void (order.push('preflight'), (ctx.n += 1)) },
+        { title: 'build images', skip: () => 'images are built by CI', run: async () => void order.push('build') },
+        { title: 'install', run: async (ctx, report) => (report(`n=${ctx.n}`), void order.push('install')) },
+      ],
+      { n: 0 },
+      { renderer: 'simple', stderr },
+    );
+    expect(order).toEqual(['preflight', 'install']);
+    expect(err).toContain('preflight');
+    expect(err).toContain('images are built by CI');
+    expect(err).toContain('install');
+  });
+
+  it('stops at the first failing step and rethrows its error', async () => {
+    const { runSteps } = await import('./tasks.js');
+    const ran: string[] = [];
+    const failure = new Error('helm upgrade failed');
+    const stderr = { write: () => true };
+    await expect(
+      runSteps(
+        [
+          { title: 'a', run: async () => void ran.push('a') },
+          {
+            title: 'b',
+            run: async () => {
+              throw failure;
+            },
+          },
+          { title: 'c', run: async () => void ran.push('c') },
+        ],
+        {},
+        { renderer: 'silent', stderr },
+      ),
+    ).rejects.toBe(failure);
+    expect(ran).toEqual(['a']);
+  });
+});

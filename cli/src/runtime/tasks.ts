@@ -27,7 +27,10 @@ export async function runSteps<C extends object>(
   ctx: C,
   o: { renderer: RendererName; stderr: Stream },
 ): Promise<C> {
-  const { Listr } = await import('listr2');
+  const { Listr, ListrLogger, ProcessOutput } = await import('listr2');
+  // Progress is not a result: every renderer writes to stderr, so stdout stays parseable.
+  const stream = o.stderr as NodeJS.WriteStream;
+  const logger = new ListrLogger({ processOutput: new ProcessOutput(stream, stream) });
   const list = new Listr<C>(
     steps.map((s) => ({
       title: s.title,
@@ -43,8 +46,8 @@ export async function runSteps<C extends object>(
       renderer: o.renderer,
       fallbackRenderer: 'simple',
       exitOnError: true,
-      rendererOptions: { output: o.stderr },
-      fallbackRendererOptions: { output: o.stderr },
+      rendererOptions: { logger },
+      fallbackRendererOptions: { logger },
       collectErrors: false,
     } as never,
   );
