@@ -5,7 +5,9 @@
 //   eval "$(bash test/services/postgres.sh up)" && export TEST_DATABASE_URL
 //   node apps/api/bench/api.mjs            (BENCH_DURATION=seconds, BENCH_CONNECTIONS=n)
 //
-// Servers run as child processes so their RSS is their own, not the load generator's.
+// Servers run as child processes so their RSS is their own, not the load generator's: the
+// table shows each server's VmRSS after the scenario and its peak (VmHWM) so far, read from
+// /proc/<pid>/status. Both run with the V8 flags the image sets in NODE_OPTIONS (Dockerfile).
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -36,11 +38,15 @@ const freePort = () =>
     });
   });
 
-const rssMb = (pid) => {
+const memMb = (pid) => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
+  const mb = (field) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
+  return { rss: mb('VmRSS'), hwm: mb('VmHWM') };
 };
+
+// the production process's V8 flags (heap sizing), so the memory measured is the memory shipped
+const dockerfile = readFileSync(path.join(here, '..', 'Dockerfile'), 'utf8');
+const nodeOptions = /^ENV NODE_OPTIONS="([^"]*)"/m.exec(dockerfile)?.[1] ?? '';
 
 async function waitFor(url, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
@@ -70,8 +76,12 @@ function record(name, result, pid) {
     'p99 ms': result.latency.p99,
     'non-2xx': result.non2xx,
     errors: result.errors + result.timeouts,
-    'rss MB': rssMb(pid),
+    'rss MB': 0,
+    'peak rss MB': 0,
   };
+  const mem = memMb(pid);
+  row['rss MB'] = mem.rss;
+  row['peak rss MB'] = mem.hwm;
   rows.push(row);
   return row;
 }
@@ -86,7 +96,10 @@ dbUrl.pathname = `/${dbName}`;
 const children = [];
 try {
   const barePort = await freePort();
-  const bare = fork(path.join(here, 'bare-koa.mjs'), { env: { ...process.env, PORT: String(barePort) }, stdio: 'ignore' });
+  const bare = fork(path.join(here, 'bare-koa.mjs'), {
+    env: { ...process.env, NODE_OPTIONS: nodeOptions, PORT: String(barePort) },
+    stdio: 'ignore',
+  });
   children.push(bare);
   await waitFor(`http://127.0.0.1:${barePort}/`);
 
@@ -95,12 +108,14 @@ try {
     cwd: path.join(here, '..'),
     env: {
       ...process.env,
+      NODE_OPTIONS: nodeOptions,
       NODE_ENV: 'production',
       BACKEND_HOST: '127.0.0.1',
       BACKEND_PORT: String(apiPort),
       BACKEND_METRICS_PORT: String(await freePort()),
       BACKEND_DATABASE_URL: dbUrl.toString(),
-      BACKEND_DB_POOL_MAX: process.env.BENCH_POOL_MAX ?? '20',
+      // unset: the service's own default (BACKEND_DB_POOL_MAX in env.ts)
+      ...(process.env.BENCH_POOL_MAX ? { BACKEND_DB_POOL_MAX: process.env.BENCH_POOL_MAX } : {}),
       BACKEND_JWT_SECRET: 'bench-secret-'.padEnd(40, 'x'),
       BACKEND_LOG_LEVEL: 'warn',
       BACKEND_CHAT_RATE_LIMIT: '10000',
@@ -127,7 +142,7 @@ try {
   }
   const createBody = JSON.stringify({ title: 'bench task', priority: 'high' });
 
-  console.error(`bench: ${connections} connections, ${duration}s per scenario`);
+  console.error(`bench: ${connections} connections, ${duration}s per scenario, NODE_OPTIONS="${nodeOptions}"`);
   record('bare koa route (ceiling)', await run({ url: `http://127.0.0.1:${barePort}/` }), bare.pid);
   record('GET /api/todos?limit=20', await run({ url: `${base}/api/todos?limit=20`, headers: auth }), api.pid);
   record('POST /api/todos', await run({ url: `${base}/api/todos`, method: 'POST', headers: auth, body: createBody }), api.pid);
@@ -158,6 +173,8 @@ try {
       targets: { list_vs_ceiling: '>= 0.40', p99_ms: '< 50', rss_mb: '< 150' },
       list_p99_ms: list['p99 ms'],
       api_rss_mb: Math.max(...rows.slice(1).map((r) => r['rss MB'])),
+      api_peak_rss_mb: Math.max(...rows.slice(1).map((r) => r['peak rss MB'])),
+      bare_peak_rss_mb: rows[0]['peak rss MB'],
     }),
   );
 } finally {

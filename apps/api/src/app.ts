@@ -19,7 +19,7 @@ import { AuthService } from './services/auth.js';
 import { ChatService, RateLimiter } from './services/chat.js';
 import { TodosService } from './services/todos.js';
 import type { Assistant } from './ai/types.js';
-import { SpanKind, SpanStatusCode, context, trace, type Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { extractContext, validTraceId } from './observability/tracing.js';
 
 export interface AppDeps {
@@ -36,6 +36,8 @@ export interface AppDeps {
   readinessTimeoutMs?: number;
   /** Server spans per request; a no-op tracer when tracing is off. */
   tracer?: Tracer;
+  /** False when `tracer` is the no-op tracer (defaults to whether a tracer was given). */
+  tracingEnabled?: boolean;
 }
 
 interface ErrorBody {
@@ -109,7 +111,52 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
   // 1. trace context, request log, metrics
   const tracer = deps.tracer ?? trace.getTracer('todo-api');
+  const tracingEnabled = deps.tracingEnabled ?? deps.tracer !== undefined;
+  // one child per (method, route, status): prom-client otherwise hashes the label object twice per request
+  const httpMetrics = new Map<string, { count: { inc(): void }; duration: { observe(v: number): void } }>();
+  const finish = (ctx: Ctx, started: number, span: Span | undefined) => {
+    const seconds = (performance.now() - started) / 1000;
+    const route = String((ctx as Ctx & { _matchedRoute?: string })._matchedRoute ?? 'unmatched');
+    const status = ctx.status;
+    const key = `${ctx.method} ${route} ${status}`;
+    let m = httpMetrics.get(key);
+    if (!m) {
+      const labels = { method: ctx.method, route, status: String(status) };
+      m = { count: metrics.httpRequests.labels(labels), duration: metrics.httpDuration.labels(labels) };
+      httpMetrics.set(key, m);
+    }
+    m.count.inc();
+    m.duration.observe(seconds);
+    if (span) {
+      span.updateName(`${ctx.method} ${route}`);
+      span.setAttribute('http.route', route);
+      span.setAttribute('http.response.status_code', status);
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+    const quiet = QUIET_ROUTES.has(ctx.path);
+    if (quiet ? logger.isLevelEnabled('debug') : logger.isLevelEnabled('info')) {
+      const entry = { method: ctx.method, path: ctx.path, route, status, duration_ms: Math.round(seconds * 1e4) / 10 };
+      if (quiet) logger.debug(entry, 'request');
+      else logger.info(entry, 'request');
+    }
+  };
   app.use(async (ctx, next) => {
+    const traceparent = ctx.get('traceparent');
+    if (!tracingEnabled && !traceparent) {
+      // Tracing off and no incoming trace: there is no span to make or context to carry (the
+      // no-op tracer would return an invalid span), only a fresh trace id for logs and the header.
+      const traceId = traceIdFrom(undefined);
+      ctx.set('x-trace-id', traceId);
+      return requestContext.run({ traceId }, async () => {
+        const started = performance.now();
+        try {
+          await next();
+        } finally {
+          finish(ctx, started, undefined);
+        }
+      });
+    }
     const parent = extractContext(ctx.headers);
     const span = tracer.startSpan(
       ctx.method,
@@ -119,7 +166,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
       },
       parent,
     );
-    const traceId = validTraceId(span) ?? traceIdFrom(ctx.get('traceparent') || undefined);
+    const traceId = validTraceId(span) ?? traceIdFrom(traceparent || undefined);
     await context.with(trace.setSpan(parent, span), () =>
       requestContext.run({ traceId }, async () => {
         const started = performance.now();
@@ -127,25 +174,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
         try {
           await next();
         } finally {
-          const seconds = (performance.now() - started) / 1000;
-          const route = (ctx as Ctx & { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
-          const labels = { method: ctx.method, route: String(route), status: String(ctx.status) };
-          metrics.httpRequests.inc(labels);
-          metrics.httpDuration.observe(labels, seconds);
-          span.updateName(`${ctx.method} ${labels.route}`);
-          span.setAttribute('http.route', labels.route);
-          span.setAttribute('http.response.status_code', ctx.status);
-          if (ctx.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-          span.end();
-          const entry = {
-            method: ctx.method,
-            path: ctx.path,
-            route: labels.route,
-            status: ctx.status,
-            duration_ms: Math.round(seconds * 1e4) / 10,
-          };
-          if (QUIET_ROUTES.has(ctx.path)) logger.debug(entry, 'request');
-          else logger.info(entry, 'request');
+          finish(ctx, started, span);
         }
       }),
     );

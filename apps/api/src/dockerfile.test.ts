@@ -23,6 +23,13 @@ describe('apps/api/Dockerfile', () => {
     expect(final).toMatch(/^EXPOSE 8080 9090$/m);
   });
 
+  it('sizes the V8 heap for the service in NODE_OPTIONS (bench/api.mjs runs the API with it)', () => {
+    const final = instructions.slice(instructions.lastIndexOf('FROM '));
+    const options = /^ENV NODE_OPTIONS="([^"]*)"/m.exec(final)?.[1] ?? '';
+    expect(options).toMatch(/--max-semi-space-size=\d+/);
+    expect(options).toMatch(/--max-old-space-size=\d+/);
+  });
+
   it('ships production dependencies only', () => {
     const deps = instructions.slice(instructions.indexOf('AS deps'), instructions.indexOf('AS runtime'));
     expect(deps).toContain('--omit=dev');

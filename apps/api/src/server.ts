@@ -86,7 +86,7 @@ export async function start(opts: StartOptions = {}): Promise<RunningServer> {
     },
   });
   const metrics = createMetrics({ service: env.BACKEND_SERVICE_NAME, poolStats: db.poolStats });
-  const tracing = setupTracing({
+  const tracing = await setupTracing({
     endpoint: env.BACKEND_OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: env.BACKEND_SERVICE_NAME,
     sampleRatio: env.BACKEND_OTEL_SAMPLE_RATIO,
@@ -106,6 +106,7 @@ export async function start(opts: StartOptions = {}): Promise<RunningServer> {
     chatRateLimit: { limit: env.BACKEND_CHAT_RATE_LIMIT, windowMs: env.BACKEND_CHAT_RATE_WINDOW_MS },
     isStarted: () => started,
     tracer: tracing.tracer,
+    tracingEnabled: tracing.enabled,
   });
 
   const handler = app.callback();

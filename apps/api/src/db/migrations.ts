@@ -59,6 +59,71 @@ export const migrations: Migration[] = [
       await knex.schema.dropTable('users');
     },
   },
+  {
+    // The list is `where user_id = ? [and done = ?] order by done, id limit ? offset ?`:
+    // - (user_id, done, id) returns a page in order without sorting the user's rows; it
+    //   supersedes the (user_id, done) index;
+    // - todo_counts keeps each user's open and done totals, maintained by triggers in the same
+    //   transaction as the change, so the list's `total` is one row read instead of a count
+    //   over all of the user's todos. Filters other than status still count matching rows.
+    name: '0002_todos_list_index_and_counts',
+    async up(knex) {
+      await knex.schema.alterTable('todos', (t) => {
+        t.index(['user_id', 'done', 'id'], 'todos_user_id_done_id_index');
+      });
+      await knex.schema.alterTable('todos', (t) => {
+        t.dropIndex(['user_id', 'done'], 'todos_user_id_done_index');
+      });
+      await knex.schema.createTable('todo_counts', (t) => {
+        t.integer('user_id').primary().references('users.id').onDelete('CASCADE');
+        t.integer('open').notNullable().defaultTo(0);
+        t.integer('done').notNullable().defaultTo(0);
+      });
+      await knex.raw(`
+        create function todo_counts_apply() returns trigger language plpgsql as $$
+        begin
+          if tg_op in ('UPDATE', 'DELETE') then
+            update todo_counts set open = open - (not old.done)::int, done = done - old.done::int
+              where user_id = old.user_id;
+          end if;
+          if tg_op in ('INSERT', 'UPDATE') then
+            -- the row exists after a user's first todo: a plain update is the common, cheap path
+            update todo_counts set open = open + (not new.done)::int, done = done + new.done::int
+              where user_id = new.user_id;
+            if not found then
+              insert into todo_counts (user_id, open, done) values (new.user_id, (not new.done)::int, new.done::int)
+                on conflict (user_id) do update
+                set open = todo_counts.open + excluded.open, done = todo_counts.done + excluded.done;
+            end if;
+          end if;
+          return null;
+        end
+        $$`);
+      await knex.raw(`
+        create trigger todos_count_insert_delete after insert or delete on todos
+          for each row execute function todo_counts_apply()`);
+      await knex.raw(`
+        create trigger todos_count_update after update of done, user_id on todos
+          for each row when (old.done is distinct from new.done or old.user_id is distinct from new.user_id)
+          execute function todo_counts_apply()`);
+      // the triggers exist from here on and writers wait for this transaction, so the backfill is exact
+      await knex.raw(`
+        insert into todo_counts (user_id, open, done)
+        select user_id, count(*) filter (where not done), count(*) filter (where done) from todos group by user_id`);
+    },
+    async down(knex) {
+      await knex.raw('drop trigger todos_count_update on todos');
+      await knex.raw('drop trigger todos_count_insert_delete on todos');
+      await knex.raw('drop function todo_counts_apply()');
+      await knex.schema.dropTable('todo_counts');
+      await knex.schema.alterTable('todos', (t) => {
+        t.index(['user_id', 'done'], 'todos_user_id_done_index');
+      });
+      await knex.schema.alterTable('todos', (t) => {
+        t.dropIndex(['user_id', 'done', 'id'], 'todos_user_id_done_id_index');
+      });
+    },
+  },
 ];
 
 const source: Knex.MigrationSource<Migration> = {

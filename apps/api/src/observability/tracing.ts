@@ -10,11 +10,7 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Knex } from 'knex';
 
 export type { Tracer, Span };
@@ -33,8 +29,21 @@ let contextManagerInstalled = false;
  * boundaries we own (HTTP server, knex queries, LLM calls): monkey-patching instrumentations
  * need loader hooks under ESM, and these three boundaries are the ones worth seeing.
  */
-export function setupTracing(opts: { endpoint?: string | undefined; serviceName: string; sampleRatio: number }): Tracing {
+export async function setupTracing(opts: {
+  endpoint?: string | undefined;
+  serviceName: string;
+  sampleRatio: number;
+}): Promise<Tracing> {
   if (!opts.endpoint) return { enabled: false, tracer: trace.getTracer('noop'), shutdown: async () => undefined };
+  // loaded on demand: the SDK and the OTLP exporter cost memory and start-up time that a
+  // process without an endpoint does not need
+  const [{ AsyncLocalStorageContextManager }, { OTLPTraceExporter }, { resourceFromAttributes }, sdk] = await Promise.all([
+    import('@opentelemetry/context-async-hooks'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace'),
+  ]);
+  const { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider } = sdk;
   if (!contextManagerInstalled) {
     // one per process; every app instance in it shares the async context propagation
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -72,7 +81,9 @@ export function instrumentKnex(knex: Knex, tracer: Tracer, system: string) {
   const open = new Map<string, Span>();
   knex.on('query', (q: { __knexQueryUid?: string; sql?: string; method?: string }) => {
     if (!q.__knexQueryUid) return;
-    const operation = (q.method ?? q.sql?.split(/\s+/, 1)[0] ?? 'query').toLowerCase();
+    // knex.raw() reports method 'raw': name the span after the statement's verb instead
+    const verb = () => q.sql?.trimStart().split(/\s+/, 1)[0] || undefined;
+    const operation = ((q.method === 'raw' ? verb() : q.method) ?? verb() ?? 'query').toLowerCase();
     const span = tracer.startSpan(`db ${operation}`, {
       kind: SpanKind.CLIENT,
       attributes: { 'db.system.name': system, 'db.operation.name': operation, 'db.query.text': (q.sql ?? '').slice(0, 2_000) },

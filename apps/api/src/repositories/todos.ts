@@ -42,8 +42,35 @@ export interface TodoPatch {
 /** Escapes LIKE wildcards so user text matches literally. */
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** The list's columns; a DATE column is sent as a plain `YYYY-MM-DD` string, as elsewhere. */
+const LIST_COLUMNS = [
+  'id',
+  'title',
+  'notes',
+  `to_char(due_date, 'YYYY-MM-DD') as due_date`,
+  'priority',
+  'done',
+  'completed_at',
+  'created_at',
+  'updated_at',
+].join(', ');
+
+interface ListStatement {
+  sql: string;
+  countSql: string;
+  /** The count's only parameter is the user id (todo_counts), not the filter's. */
+  countByUser: boolean;
+  name: string | undefined;
+}
+
 export class TodosRepository {
-  constructor(private readonly knex: Knex) {}
+  private readonly listStatements = new Map<string, ListStatement>();
+  /** Named prepared statements are a node-postgres feature; PGlite runs each query as is. */
+  private readonly namedStatements: boolean;
+
+  constructor(private readonly knex: Knex) {
+    this.namedStatements = (knex.client as { config?: { client?: unknown } }).config?.client === 'pg';
+  }
 
   private columns() {
     return [
@@ -60,40 +87,85 @@ export class TodosRepository {
     ];
   }
 
-  private filtered(userId: number, f: Omit<TodoFilter, 'limit' | 'offset'>) {
-    const q = this.knex('todos').where('user_id', userId);
-    if (f.status === 'open') q.andWhere('done', false);
-    if (f.status === 'done') q.andWhere('done', true);
-    if (f.search) {
-      const pattern = `%${likeEscape(f.search)}%`;
-      q.andWhere((w) => w.whereRaw(`title ilike ? escape '\\'`, [pattern]).orWhereRaw(`notes ilike ? escape '\\'`, [pattern]));
-    }
-    if (f.dueOn) q.andWhere('due_date', f.dueOn);
-    if (f.dueBefore) q.andWhere('due_date', '<', f.dueBefore);
-    if (f.dueAfter) q.andWhere('due_date', '>', f.dueAfter);
-    return q;
-  }
-
   async list(userId: number, f: TodoFilter): Promise<{ items: Todo[]; total: number }> {
-    // one round trip: the window count rides along with the page
-    const rows = (await this.filtered(userId, f)
-      .select([...this.columns(), this.knex.raw('count(*) over () as total_count')])
-      .orderBy([
-        { column: 'done', order: 'asc' },
-        { column: 'id', order: 'asc' },
-      ])
-      .limit(f.limit)
-      .offset(f.offset)) as (Todo & { total_count: string | number })[];
+    const { sql, countSql, countByUser, name, params } = this.listStatement(userId, f);
+    const countParams = countByUser ? [userId] : params;
+    // One round trip: the page comes back in index order and the total rides along as an
+    // uncorrelated subquery, evaluated once: one row of todo_counts when only the status
+    // filters, otherwise a count of the matching rows (never a window count, which reads and
+    // sorts every matching row).
+    const rows = (await this.run(sql, [...countParams, ...params, f.limit, f.offset], name)) as (Todo & {
+      total_count: string | number;
+    })[];
     let total: number;
     if (rows.length > 0) total = Number(rows[0]!.total_count);
     else if (f.offset === 0) total = 0;
     else {
       // past the last page there is no row to carry the count
-      const countRow = await this.filtered(userId, f).count<{ count: string | number }[]>({ count: '*' }).first();
+      const [countRow] = (await this.run(countSql, countParams, name && `${name}_count`)) as { count: string | number }[];
       total = Number(countRow?.count ?? 0);
     }
     const items = rows.map(({ total_count: _total, ...todo }) => todo as Todo);
     return { items, total };
+  }
+
+  /** Runs a cached statement through knex; on node-postgres as a named prepared statement. */
+  private async run(sql: string, bindings: (string | number | null)[], name: string | undefined): Promise<unknown[]> {
+    const query = this.knex.raw(sql, bindings);
+    if (name) query.options({ name });
+    return ((await query) as { rows: unknown[] }).rows;
+  }
+
+  /**
+   * The list SQL for this combination of filters, built once per shape and cached: the text
+   * depends only on which filters are present, the values travel as bind parameters. On
+   * node-postgres each shape is a named prepared statement, parsed and planned once per connection.
+   */
+  private listStatement(userId: number, f: Omit<TodoFilter, 'limit' | 'offset'>) {
+    const params: (string | number)[] = [userId];
+    let shape = f.status;
+    if (f.search) {
+      const pattern = `%${likeEscape(f.search)}%`;
+      params.push(pattern, pattern);
+      shape += '_q';
+    }
+    if (f.dueOn) {
+      params.push(f.dueOn);
+      shape += '_on';
+    }
+    if (f.dueBefore) {
+      params.push(f.dueBefore);
+      shape += '_before';
+    }
+    if (f.dueAfter) {
+      params.push(f.dueAfter);
+      shape += '_after';
+    }
+    let statement = this.listStatements.get(shape);
+    if (!statement) {
+      const where = ['user_id = ?'];
+      if (f.status === 'open') where.push('done = false');
+      if (f.status === 'done') where.push('done = true');
+      if (f.search) where.push(`(title ilike ? escape '\\' or notes ilike ? escape '\\')`);
+      if (f.dueOn) where.push('due_date = ?');
+      if (f.dueBefore) where.push('due_date < ?');
+      if (f.dueAfter) where.push('due_date > ?');
+      const w = where.join(' and ');
+      // only the status filters: the user's totals are kept in todo_counts (migration 0002)
+      const countByUser = shape === f.status;
+      const total = { all: 'open + done', open: 'open', done: 'done' }[f.status];
+      const countSql = countByUser
+        ? `select coalesce((select ${total} from todo_counts where user_id = ?), 0) as count`
+        : `select count(*) as count from todos where ${w}`;
+      statement = {
+        sql: `select ${LIST_COLUMNS}, (${countSql}) as total_count from todos where ${w} order by done asc, id asc limit ? offset ?`,
+        countSql,
+        countByUser,
+        name: this.namedStatements ? `todos_list_${shape}` : undefined,
+      };
+      this.listStatements.set(shape, statement);
+    }
+    return { ...statement, params };
   }
 
   async get(userId: number, id: number): Promise<Todo | undefined> {

@@ -151,6 +151,63 @@ export function describeApi(backend: Backend) {
         expect(page1.body.items[0]).not.toHaveProperty('total_count');
       });
 
+      it('lists a todo exactly as it reads it back, timestamps included', async () => {
+        const u = await signup(url);
+        const open = (await u.request('POST', '/api/todos', { title: 'open one', due_date: '2026-12-01', notes: 'n' })).body;
+        const done = (await u.request('POST', '/api/todos', { title: 'done one' })).body;
+        await u.request('PATCH', `/api/todos/${done.id}`, { done: true });
+        const listed = (await u.request('GET', '/api/todos')).body.items;
+        expect(listed).toEqual([
+          (await u.request('GET', `/api/todos/${open.id}`)).body,
+          (await u.request('GET', `/api/todos/${done.id}`)).body,
+        ]);
+        expect(listed[1].completed_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      });
+
+      it('keeps the list total exact through creates, completions, reopens and deletes, for every filter and page', async () => {
+        const u = await signup(url);
+        const other = await signup(url);
+        await other.request('POST', '/api/todos', { title: 'not yours' });
+        const ids: number[] = [];
+        for (let i = 0; i < 7; i++) {
+          const res = await u.request('POST', '/api/todos', { title: `task ${i}`, due_date: i < 3 ? '2026-12-01' : null });
+          ids.push(res.body.id);
+        }
+        for (const id of ids.slice(0, 3)) await u.request('PATCH', `/api/todos/${id}`, { done: true });
+        await u.request('PATCH', `/api/todos/${ids[0]}`, { done: true }); // already done: no change
+        await u.request('PATCH', `/api/todos/${ids[1]}`, { done: false }); // reopened
+        await u.request('PATCH', `/api/todos/${ids[2]}`, { title: 'renamed, still done' });
+        await u.request('DELETE', `/api/todos/${ids[6]}`); // an open one
+        await u.request('DELETE', `/api/todos/${ids[0]}`); // a done one
+        // now: open = ids 1, 3, 4, 5; done = id 2
+        const expected: [string, number][] = [
+          ['', 5],
+          ['status=all', 5],
+          ['status=open', 4],
+          ['status=done', 1],
+          ['q=task', 4],
+          ['status=open&q=task', 4],
+          ['status=done&q=task', 0],
+          ['due_on=2026-12-01', 2],
+          ['status=done&due_on=2026-12-01', 1],
+          ['status=open&due_before=2026-12-02', 1],
+        ];
+        for (const [qs, total] of expected) {
+          for (const page of ['limit=2&offset=0', 'limit=2&offset=2', 'limit=2&offset=50', 'limit=100']) {
+            const res = await u.request('GET', `/api/todos?${qs}${qs ? '&' : ''}${page}`);
+            expect(res.status).toBe(200);
+            expect({ qs, page, total: res.body.total }).toEqual({ qs, page, total });
+            if (page === 'limit=100') expect(res.body.items).toHaveLength(total);
+          }
+        }
+        expect((await other.request('GET', '/api/todos?limit=1&offset=5')).body).toEqual({
+          items: [],
+          total: 1,
+          limit: 1,
+          offset: 5,
+        });
+      });
+
       it.each([
         ['missing title', {}],
         ['empty title', { title: '   ' }],
