@@ -242,7 +242,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     return next();
   };
 
-  const authRouter = authRoutes(auth, requireUser);
+  const authRouter = authRoutes(auth, requireUser, deps.assistant.kind);
   app.use(authRouter.routes()).use(authRouter.allowedMethods());
 
   for (const router of [todoRoutes(todos, requireUser), chatRoutes(chat, requireUser, logger)]) {

@@ -27,6 +27,8 @@ describe('chat UI with a scripted provider', () => {
     await signUp(page, stack.webUrl, userA);
     await page.getByText('What needs doing?').waitFor();
     await page.getByText('No tasks yet.', { exact: false }).waitFor();
+    // a model answers here: no offline notice
+    expect(await page.getByTestId('offline-notice').count()).toBe(0);
     const cookies = await page.context().cookies();
     const session = cookies.find((c) => c.name === 'todo_session');
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });

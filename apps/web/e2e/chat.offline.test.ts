@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type Browser } from './support/browser';
 import { startStack, type Stack } from './support/stack';
-import { announcer, say, signUp, taskRow, uniqueEmail } from './support/ui';
+import { announcer, say, screenshot, signUp, taskRow, uniqueEmail } from './support/ui';
 
 // The same flow with no provider at all: the API's offline (deterministic) assistant.
 describe('chat UI with the offline assistant', () => {
@@ -23,6 +23,9 @@ describe('chat UI with the offline assistant', () => {
 
   it('sign up, "add buy milk", tick, reload, "delete buy milk"', async () => {
     await signUp(page, stack.webUrl, uniqueEmail('offline'));
+    // the person is told that no model answers and which commands work
+    expect(await page.getByTestId('offline-notice').innerText()).toMatch(/^Offline assistant: .*what.s on my list/);
+    await screenshot(page, 'offline-notice');
     await say(page, 'add buy milk');
     const card = page.locator('.tool[data-tool="add_task"][data-state="ok"]');
     await card.waitFor();

@@ -4,7 +4,8 @@ import type { AuthService } from '../services/auth.js';
 import { currentUser, type AppState } from './context.js';
 import type { Middleware } from 'koa';
 
-export function authRoutes(auth: AuthService, requireUser: Middleware<AppState>) {
+/** `assistant` tells the UI which assistant answers: the offline parser or an OpenAI-compatible model. */
+export function authRoutes(auth: AuthService, requireUser: Middleware<AppState>, assistant: 'openai' | 'offline') {
   const router = new Router<AppState>({ prefix: '/api/auth' });
   router.post('/signup', async (ctx) => {
     const { email, password } = credentials.parse(ctx.request.body);
@@ -16,7 +17,7 @@ export function authRoutes(auth: AuthService, requireUser: Middleware<AppState>)
     ctx.body = await auth.login(email, password);
   });
   router.get('/me', requireUser, (ctx) => {
-    ctx.body = { user: currentUser(ctx) };
+    ctx.body = { user: currentUser(ctx), assistant };
   });
   return router;
 }

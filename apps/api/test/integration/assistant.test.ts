@@ -28,6 +28,12 @@ describe('assistant over an OpenAI-compatible provider (PGlite)', () => {
     fake.authorizations.length = 0;
   });
 
+  it('tells the client that an OpenAI-compatible model answers', async () => {
+    const u = await signup(app.url);
+    const me = await u.request('GET', '/api/auth/me');
+    expect(me.body.assistant).toBe('openai');
+  });
+
   it('adds a task through add_task and streams call, result, text and done', async () => {
     const u = await signup(app.url);
     fake.script(

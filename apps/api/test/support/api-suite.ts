@@ -54,6 +54,8 @@ export function describeApi(backend: Backend) {
         expect(login.status).toBe(200);
         const me = await client(url, login.body.token).request('GET', '/api/auth/me');
         expect(me.body.user).toEqual({ id: up.body.user.id, email: email.toLowerCase() });
+        // no API key in this suite: the offline assistant answers, and the UI is told so
+        expect(me.body.assistant).toBe('offline');
       });
 
       it('rejects a duplicate email, a wrong password and an unknown user alike', async () => {

@@ -5,7 +5,7 @@ import { LoadError } from '@/components/LoadError';
 import { fromHistory } from '@/lib/chat';
 import { apiGet, type ApiResult } from '@/lib/server/api';
 import { SESSION_COOKIE, THEME_COOKIE } from '@/lib/server/session';
-import type { Conversation, StoredMessage, Todo, User } from '@/lib/types';
+import type { AssistantKind, Conversation, StoredMessage, Todo, User } from '@/lib/types';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,7 +19,7 @@ export default async function Home({ searchParams }: { searchParams: Search }) {
   const conversationId = typeof c === 'string' && /^\d{1,10}$/.test(c) ? Number(c) : null;
 
   const [me, todos, conversations, conversation] = await Promise.all([
-    apiGet<{ user: User }>('/api/auth/me', token),
+    apiGet<{ user: User; assistant: AssistantKind }>('/api/auth/me', token),
     apiGet<{ items: Todo[] }>('/api/todos?status=all&limit=100', token),
     apiGet<{ items: Conversation[] }>('/api/conversations?limit=50', token),
     conversationId
@@ -38,6 +38,7 @@ export default async function Home({ searchParams }: { searchParams: Search }) {
   return (
     <ChatApp
       user={me.data.user}
+      assistant={me.data.assistant}
       initialTodos={todos.data.items}
       initialConversations={conversations.data.items.map(({ id, title }) => ({ id, title }))}
       initialConversationId={open ? open.conversation.id : null}

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ChatSession, fromHistory, isBusy, type ChatMessage } from '@/lib/chat';
 import { TodoStore } from '@/lib/todos';
-import type { Conversation, StoredMessage, Todo, User } from '@/lib/types';
+import type { AssistantKind, Conversation, StoredMessage, Todo, User } from '@/lib/types';
 import { Composer } from './Composer';
 import { ConversationList } from './ConversationList';
 import { MessageList } from './MessageList';
@@ -12,6 +12,7 @@ import { TodoPanel } from './TodoPanel';
 
 interface Props {
   user: User;
+  assistant: AssistantKind;
   initialTodos: Todo[];
   initialConversations: Pick<Conversation, 'id' | 'title'>[];
   initialConversationId: number | null;
@@ -208,6 +209,13 @@ export function ChatApp(props: Props) {
       </nav>
 
       <main className="chat" aria-label="Chat">
+        {props.assistant === 'offline' && (
+          <p className="banner notice" data-testid="offline-notice">
+            Offline assistant: no AI provider is configured, so it understands a few commands: &ldquo;add buy milk
+            tomorrow&rdquo;, &ldquo;what&rsquo;s on my list&rdquo;, &ldquo;mark the milk one done&rdquo;, &ldquo;delete buy
+            milk&rdquo;, &ldquo;rename 2 to &hellip;&rdquo;.
+          </p>
+        )}
         {loadError && (
           <div className="banner error" role="alert">
             <span>{loadError.message}</span>

@@ -16,6 +16,9 @@ export interface User {
   email: string;
 }
 
+/** Which assistant the API runs: an OpenAI-compatible model, or the offline command parser. */
+export type AssistantKind = 'openai' | 'offline';
+
 export interface Conversation {
   id: number;
   title: string;
