@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Test tiers. `npm test` runs all of them; `vitest run --project <name>` runs one.
 //   unit         pure logic, scripted FakeRunner, no processes, no network
-//   integration  real helm, real PostgreSQL (TEST_DATABASE_URL), PGlite
+//   integration  real helm, real PostgreSQL (TEST_DATABASE_URL, else started for the run), PGlite
 //   browser      the chat UI's production build in Debian's Chromium, against the real API
 //   e2e          a real kube-apiserver with controllers and KWOK (started if not running)
 export default defineConfig({
@@ -20,6 +20,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'apps/*/test/integration/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
