@@ -36,11 +36,9 @@ export function parseEnvList(value: string | undefined): Environment[] | undefin
 export default async function validate(deps: Deps, rawOptions: Record<string, unknown>): Promise<void> {
   const options = optionsSchema.parse(rawOptions);
   const policy = await import('../policy/index.js');
-  const root = options.root
-    ? path.resolve(deps.cwd, options.root)
-    : (await deps.config()).file
-      ? (await deps.config()).root
-      : deps.cwd;
+  // --root, else the folder holding todoctl.yaml, else the current folder
+  const loaded = options.root ? undefined : await deps.config();
+  const root = options.root ? path.resolve(deps.cwd, options.root) : loaded?.file ? loaded.root : deps.cwd;
 
   if (options.listRules) {
     const format = parseOutputFormat(deps.globals.output, ['table', 'json', 'yaml']);
@@ -69,15 +67,15 @@ export default async function validate(deps: Deps, rawOptions: Record<string, un
     },
     { root, ...(envs ? { envs } : {}), ...(options.base ? { base: options.base } : {}) },
   );
-  const rules = await policy.listRules(root);
   if (format === 'text') {
     const s = styler(deps.io.color);
     const paint = { fail: s.red, exempt: s.yellow, muted: s.dim, ok: s.green };
     deps.io.stdout.write(policy.formatText(report, { color: (kind, text) => paint[kind](text) }));
   } else if (format === 'sarif') {
-    deps.io.stdout.write(policy.formatSarif(report, rules, VERSION));
+    // only SARIF carries the rule catalog (as tool.driver.rules)
+    deps.io.stdout.write(policy.formatSarif(report, await policy.listRules(root), VERSION));
   } else {
-    deps.io.stdout.write(policy.formatReport(report, format, rules));
+    deps.io.stdout.write(format === 'json' ? policy.formatJson(report) : policy.formatJunit(report));
   }
   for (const w of report.warnings) deps.warn(w);
 
