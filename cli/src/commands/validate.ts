@@ -63,6 +63,7 @@ export default async function validate(deps: Deps, rawOptions: Record<string, un
     {
       run: deps.runner,
       helm: deps.env.TODOCTL_HELM ?? 'helm',
+      helmEnv: policy.batchHelmEnv(deps.env),
       log: (line) => deps.debug(line),
     },
     { root, ...(envs ? { envs } : {}), ...(options.base ? { base: options.base } : {}) },

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_CATALOG, loadCatalog, type Catalog } from './catalog.js';
 import { CelRuleEvaluator } from './cel.js';
 import { checkChartStructure, checkVersionBump, validateChartEnv, type ChartInfo } from './charts.js';
-import { parseHelmError, parseRendered } from './helm.js';
+import { batchHelmEnv, parseHelmError, parseRendered } from './helm.js';
 import { FileCache } from './locate.js';
 import type { RunResult, Runner } from './types.js';
 
@@ -169,6 +169,82 @@ describe('helm lint and template per environment (TODO-HELM-001, TODO-HELM-002)'
     expect(
       parseHelmError('Error: parse error at (good/templates/x.yaml:12): unexpected "}" in operand', 'good', 'values-dev.yaml')[0],
     ).toMatchObject({ source: 'good/templates/x.yaml', line: 12 });
+  });
+});
+
+describe('parseRendered typing', () => {
+  const doc = (body: string) => parseRendered(`---\n# Source: good/templates/x.yaml\n${body}`);
+
+  it('types scalars as the YAML 1.2 core schema does, with integers as bigint', () => {
+    const { objects, problems } = doc(
+      [
+        'kind: ConfigMap',
+        'spec:',
+        '  replicas: 3',
+        '  negative: -2',
+        '  hex: 0x1F',
+        '  octal: 0o17',
+        '  ratio: 0.5',
+        '  exp: 1e3',
+        '  date: 2026-01-31',
+        '  yes: yes',
+        '  on: true',
+        '  tilde: ~',
+        '  quoted: "8080"',
+      ].join('\n'),
+    );
+    expect(problems).toEqual([]);
+    expect(objects[0]!.object.spec).toEqual({
+      replicas: 3n,
+      negative: -2n,
+      hex: 31n,
+      octal: 15n,
+      ratio: 0.5,
+      exp: 1000,
+      // no YAML 1.1 timestamps or yes/no booleans: Kubernetes' YAML-to-JSON keeps these as strings
+      date: '2026-01-31',
+      yes: 'yes',
+      on: true,
+      tilde: null,
+      quoted: '8080',
+    });
+  });
+
+  it('lets a later duplicate key win instead of failing', () => {
+    const { objects, problems } = doc('kind: Service\nmetadata:\n  name: a\n  name: b\n');
+    expect(problems).toEqual([]);
+    expect(objects[0]!.object.metadata).toEqual({ name: 'b' });
+  });
+
+  it('reports invalid YAML with the line inside the document', () => {
+    const { objects, problems } = doc('kind: Service\nmetadata:\n  name: [a\n');
+    expect(objects).toEqual([]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.source).toBe('good/templates/x.yaml');
+    expect(problems[0]!.line).toBeGreaterThan(1);
+    expect(problems[0]!.message).toMatch(/^rendered YAML is invalid: /);
+  });
+});
+
+describe('batchHelmEnv', () => {
+  it('turns the Go GC off under a memory cap for the helm batch', () => {
+    expect(batchHelmEnv({ PATH: '/usr/bin' })).toEqual({ GOGC: 'off', GOMEMLIMIT: '512MiB' });
+  });
+
+  it('leaves a GOGC or GOMEMLIMIT the user set alone', () => {
+    expect(batchHelmEnv({ GOGC: '100' })).toEqual({});
+    expect(batchHelmEnv({ GOMEMLIMIT: '2GiB' })).toEqual({});
+  });
+
+  it('is passed to every helm process validateChartEnv starts', async () => {
+    const seen: (Record<string, string | undefined> | undefined)[] = [];
+    const run: Runner = async (_cmd, args, opts) => {
+      seen.push(opts?.env);
+      return args[0] === 'template' ? { exitCode: 0, stdout: RENDERED, stderr: '' } : { exitCode: 0, stdout: '', stderr: '' };
+    };
+    const helmEnv = batchHelmEnv({});
+    await validateChartEnv({ run, helm: 'helm', helmEnv }, ROOT, good, 'dev', catalog, evaluator, new FileCache(ROOT));
+    expect(seen).toEqual([helmEnv, helmEnv]);
   });
 });
 

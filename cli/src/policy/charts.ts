@@ -26,6 +26,19 @@ export function discoverCharts(root: string): ChartInfo[] {
     .map((name) => ({ name, dir: `charts/${name}` }));
 }
 
+/** Bytes of a chart's templates and files: a cheap proxy for how long helm takes on it. */
+export function chartWeight(root: string, chart: ChartInfo): number {
+  let total = 0;
+  for (const sub of ['templates', 'files']) {
+    const dir = join(root, chart.dir, sub);
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+    }
+  }
+  return total;
+}
+
 function ruleById(catalog: Catalog, id: string): Rule {
   const rule = catalog.rules.find((r) => r.id === id);
   if (!rule) throw new Error(`rule ${id} is missing from the catalog`);
@@ -168,6 +181,7 @@ export function checkChartStructure(root: string, chart: ChartInfo, envs: Env[],
 export interface RenderDeps {
   run: Runner;
   helm: string;
+  helmEnv?: Record<string, string>;
 }
 
 /** Maps a helm problem to a repository-relative file and line. */
@@ -232,8 +246,8 @@ export async function validateChartEnv(
   const chartDir = join(root, chart.dir);
   const valuesPath = join(chartDir, valuesFile);
   const [lintResult, templateResult] = await Promise.all([
-    runHelm(deps.run, deps.helm, lintArgs(chartDir, valuesPath), root),
-    runHelm(deps.run, deps.helm, templateArgs(chartDir, chart.name, env, valuesPath), root),
+    runHelm(deps.run, deps.helm, lintArgs(chartDir, valuesPath), root, deps.helmEnv),
+    runHelm(deps.run, deps.helm, templateArgs(chartDir, chart.name, env, valuesPath), root, deps.helmEnv),
   ]);
   const findings: Finding[] = [];
 

@@ -7,7 +7,14 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { BUNDLED_CATALOG, loadCatalog, loadExemptions, PolicyFileError, type Catalog, type Rule } from './catalog.js';
 import { CelRuleEvaluator } from './cel.js';
-import { checkChartStructure, checkVersionBump, discoverCharts, validateChartEnv, type ChartInfo } from './charts.js';
+import {
+  chartWeight,
+  checkChartStructure,
+  checkVersionBump,
+  discoverCharts,
+  validateChartEnv,
+  type ChartInfo,
+} from './charts.js';
 import { applyExemptions } from './exemptions.js';
 import { HelmMissingError } from './helm.js';
 import { FileCache } from './locate.js';
@@ -39,7 +46,7 @@ export {
 export type { Catalog, Exemption, Rule } from './catalog.js';
 export { CelRuleEvaluator } from './cel.js';
 export { exitCodeFor, formatJson, formatJunit, formatReport, formatSarif, formatText, type OutputFormat } from './format.js';
-export { HelmMissingError } from './helm.js';
+export { batchHelmEnv, HelmMissingError } from './helm.js';
 
 /** The rule catalog (`--list-rules`): `<root>/policies/rules.yaml` if present, else the one todoctl ships. */
 export async function listRules(root?: string): Promise<Rule[]> {
@@ -167,7 +174,11 @@ export async function validateRepository(deps: PolicyDeps, options: ValidateOpti
       findings.push(...checkChartStructure(root, chart, envs, catalog));
       findings.push(...(await checkVersionBump(run, gitBin, root, chart, options.base, catalog)));
     }
-    const jobs = charts.flatMap((chart) => envs.map((env) => ({ chart, env })));
+    // Heaviest charts first, so the last jobs to finish are short ones and no core idles at the end.
+    const weights = new Map(charts.map((chart) => [chart.name, chartWeight(root, chart)]));
+    const jobs = charts
+      .flatMap((chart) => envs.map((env) => ({ chart, env })))
+      .sort((a, b) => (weights.get(b.chart.name) ?? 0) - (weights.get(a.chart.name) ?? 0));
     // One job per core (at least two): each runs helm lint and helm template concurrently.
     // No separate `helm version` probe: the first call that cannot start reports helm missing.
     const results: Finding[][] = new Array(jobs.length);
@@ -179,7 +190,15 @@ export async function validateRepository(deps: PolicyDeps, options: ValidateOpti
         const { chart, env } = jobs[i]!;
         log(`rendering ${chart.name} (${env})`);
         try {
-          results[i] = await validateChartEnv({ run, helm }, root, chart, env, catalog, evaluator, files);
+          results[i] = await validateChartEnv(
+            { run, helm, ...(deps.helmEnv ? { helmEnv: deps.helmEnv } : {}) },
+            root,
+            chart,
+            env,
+            catalog,
+            evaluator,
+            files,
+          );
         } catch (error) {
           if (!(error instanceof HelmMissingError)) throw error;
           helmMissing = error;

@@ -83,6 +83,8 @@ export interface PolicyDeps {
   run: Runner | RunnerLike;
   /** helm binary (name on PATH or absolute path). Default: "helm". */
   helm?: string;
+  /** Extra environment for the helm processes (merged over the inherited one); see batchHelmEnv. */
+  helmEnv?: Record<string, string>;
   /** git binary. Default: "git". */
   git?: string;
   /** Clock for exemption expiry. Default: () => new Date(). */
