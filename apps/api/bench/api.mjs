@@ -5,6 +5,9 @@
 //   eval "$(bash test/services/postgres.sh up)" && export TEST_DATABASE_URL
 //   node apps/api/bench/api.mjs            (BENCH_DURATION=seconds, BENCH_CONNECTIONS=n)
 //
+// A third row, GET /api/auth/me, runs the API's whole request pipeline without touching the
+// database; it separates the pipeline's cost from the database's in the list figure.
+//
 // Servers run as child processes so their RSS is their own, not the load generator's: the
 // table shows each server's VmRSS after the scenario and its peak (VmHWM) so far, read from
 // /proc/<pid>/status. Both run with the V8 flags the image sets in NODE_OPTIONS (Dockerfile).
@@ -144,6 +147,10 @@ try {
 
   console.error(`bench: ${connections} connections, ${duration}s per scenario, NODE_OPTIONS="${nodeOptions}"`);
   record('bare koa route (ceiling)', await run({ url: `http://127.0.0.1:${barePort}/` }), bare.pid);
+  // The API's own request pipeline with no database work: trace id, request log, metrics,
+  // body parser, router and bearer auth (a verified token is cached), then a small JSON body.
+  // The list pays all of this too, so this row bounds what the list could reach with a free DB.
+  record('GET /api/auth/me (pipeline, no DB)', await run({ url: `${base}/api/auth/me`, headers: auth }), api.pid);
   record('GET /api/todos?limit=20', await run({ url: `${base}/api/todos?limit=20`, headers: auth }), api.pid);
   record('POST /api/todos', await run({ url: `${base}/api/todos`, method: 'POST', headers: auth, body: createBody }), api.pid);
   // mixed: 80 % of the connections list while 20 % create, at the same time
@@ -166,10 +173,13 @@ try {
 
   console.table(rows);
   const ceiling = rows[0]['req/s'];
-  const list = rows[1];
+  const pipeline = rows[1];
+  const list = rows[2];
   console.log(
     JSON.stringify({
       list_vs_ceiling: Math.round((list['req/s'] / ceiling) * 100) / 100,
+      pipeline_vs_ceiling: Math.round((pipeline['req/s'] / ceiling) * 100) / 100,
+      list_vs_pipeline: Math.round((list['req/s'] / pipeline['req/s']) * 100) / 100,
       targets: { list_vs_ceiling: '>= 0.40', p99_ms: '< 50', rss_mb: '< 150' },
       list_p99_ms: list['p99 ms'],
       api_rss_mb: Math.max(...rows.slice(1).map((r) => r['rss MB'])),
