@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { catalogSchema, exemptionsFileSchema, loadCatalog, parseYamlFile, PolicyFileError } from './catalog.js';
+import {
+  catalogSchema,
+  exemptionsFileSchema,
+  loadCatalog,
+  parseYamlFile,
+  parseYamlFileWithPositions,
+  PolicyFileError,
+} from './catalog.js';
 import { applyExemptions, globToRegExp } from './exemptions.js';
 import { exitCodeFor, formatJson, formatJunit, formatSarif, formatText } from './format.js';
 import { BUNDLED_CATALOG, listRules, validateRepository, type Finding, type Runner, type ValidationReport } from './index.js';
@@ -78,6 +85,22 @@ describe('rule catalog', () => {
       expect((error as Error).message).toMatch(/^policies\/rules.yaml:4: rules.0.id/);
     }
     expect(() => parseYamlFile('a: [', 'x.yaml', catalogSchema)).toThrow(/x.yaml:1: invalid YAML/);
+  });
+
+  it('reads the bundled catalog and exemptions the same on the fast and the positioned path', () => {
+    const catalogText = readFileSync(BUNDLED_CATALOG, 'utf8');
+    expect(parseYamlFile(catalogText, 'rules.yaml', catalogSchema)).toEqual(
+      parseYamlFileWithPositions(catalogText, 'rules.yaml', catalogSchema),
+    );
+    const exemptionsText = readFileSync(BUNDLED_CATALOG.replace(/rules\.yaml$/, 'exemptions.yaml'), 'utf8');
+    expect(parseYamlFile(exemptionsText, 'exemptions.yaml', exemptionsFileSchema)).toEqual(
+      parseYamlFileWithPositions(exemptionsText, 'exemptions.yaml', exemptionsFileSchema),
+    );
+  });
+
+  it('reports a duplicate key with its line', () => {
+    const text = 'apiVersion: todoctl.dev/v1\nkind: RuleCatalog\nkind: RuleCatalog\nrules: []\n';
+    expect(() => parseYamlFile(text, 'policies/rules.yaml', catalogSchema)).toThrow(/^policies\/rules.yaml:3: invalid YAML/);
   });
 
   it('rejects an admission rule that needs other objects', () => {
