@@ -5,15 +5,17 @@
 //   eval "$(bash test/services/postgres.sh up)" && export TEST_DATABASE_URL
 //   node apps/api/bench/api.mjs            (BENCH_DURATION=seconds, BENCH_CONNECTIONS=n)
 //
-// A third row, GET /api/auth/me, runs the API's whole request pipeline without touching the
-// database; it separates the pipeline's cost from the database's in the list figure.
+// Two rows split the list figure into its parts: the bare route answering the bytes of a real
+// list page (what the response size alone costs), and GET /api/auth/me, which runs the API's
+// whole request pipeline without touching the database.
 //
 // Servers run as child processes so their RSS is their own, not the load generator's: the
 // table shows each server's VmRSS after the scenario and its peak (VmHWM) so far, read from
 // /proc/<pid>/status. Both run with the V8 flags the image sets in NODE_OPTIONS (Dockerfile).
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -147,6 +149,20 @@ try {
 
   console.error(`bench: ${connections} connections, ${duration}s per scenario, NODE_OPTIONS="${nodeOptions}"`);
   record('bare koa route (ceiling)', await run({ url: `http://127.0.0.1:${barePort}/` }), bare.pid);
+  // the same bare route answering the bytes of a real list page (no middleware, no DB)
+  const page = await (await fetch(`${base}/api/todos?limit=20`, { headers: auth })).text();
+  const pageFile = path.join(mkdtempSync(path.join(tmpdir(), 'todo-bench-')), 'page.json');
+  writeFileSync(pageFile, page);
+  const sizedPort = await freePort();
+  const sized = fork(path.join(here, 'bare-koa.mjs'), {
+    env: { ...process.env, NODE_OPTIONS: nodeOptions, PORT: String(sizedPort), BODY_FILE: pageFile },
+    stdio: 'ignore',
+  });
+  children.push(sized);
+  await waitFor(`http://127.0.0.1:${sizedPort}/`);
+  rmSync(path.dirname(pageFile), { recursive: true, force: true }); // read once at start
+  record(`bare koa, list page body (${page.length} B)`, await run({ url: `http://127.0.0.1:${sizedPort}/` }), sized.pid);
+  sized.kill('SIGTERM');
   // The API's own request pipeline with no database work: trace id, request log, metrics,
   // body parser, router and bearer auth (a verified token is cached), then a small JSON body.
   // The list pays all of this too, so this row bounds what the list could reach with a free DB.
@@ -173,17 +189,19 @@ try {
 
   console.table(rows);
   const ceiling = rows[0]['req/s'];
-  const pipeline = rows[1];
-  const list = rows[2];
+  const sizedRow = rows[1];
+  const pipeline = rows[2];
+  const list = rows[3];
   console.log(
     JSON.stringify({
       list_vs_ceiling: Math.round((list['req/s'] / ceiling) * 100) / 100,
+      list_body_vs_ceiling: Math.round((sizedRow['req/s'] / ceiling) * 100) / 100,
       pipeline_vs_ceiling: Math.round((pipeline['req/s'] / ceiling) * 100) / 100,
       list_vs_pipeline: Math.round((list['req/s'] / pipeline['req/s']) * 100) / 100,
       targets: { list_vs_ceiling: '>= 0.40', p99_ms: '< 50', rss_mb: '< 150' },
       list_p99_ms: list['p99 ms'],
-      api_rss_mb: Math.max(...rows.slice(1).map((r) => r['rss MB'])),
-      api_peak_rss_mb: Math.max(...rows.slice(1).map((r) => r['peak rss MB'])),
+      api_rss_mb: Math.max(...rows.slice(2).map((r) => r['rss MB'])),
+      api_peak_rss_mb: Math.max(...rows.slice(2).map((r) => r['peak rss MB'])),
       bare_peak_rss_mb: rows[0]['peak rss MB'],
     }),
   );
