@@ -33,7 +33,12 @@ export function chartWeight(root: string, chart: ChartInfo): number {
     const dir = join(root, chart.dir, sub);
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+      if (!entry.isFile()) continue;
+      try {
+        total += statSync(join(entry.parentPath, entry.name)).size;
+      } catch {
+        // gone or unreadable: helm reports it; the weight only orders the work
+      }
     }
   }
   return total;
