@@ -255,6 +255,8 @@ export async function validateChartEnv(
     runHelm(deps.run, deps.helm, templateArgs(chartDir, chart.name, env, valuesPath), root, deps.helmEnv),
   ]);
   const findings: Finding[] = [];
+  const failAt = (rule: Rule, where: { file: string; line: number }, message: string) =>
+    finding(rule, { ...base, status: 'fail', file: where.file, line: where.line, message });
 
   if (lintResult.exitCode === 0) {
     findings.push(
@@ -275,9 +277,7 @@ export async function validateChartEnv(
     for (const problem of schemaProblems) {
       const where = problemLocation(root, chart, valuesFile, problem, files);
       const detail = /at '[^']*'[^\n]*/.exec(output)?.[0] ?? 'values do not match values.schema.json';
-      findings.push(
-        finding(lint, { ...base, status: 'fail', file: where.file, line: where.line, message: `helm lint (${env}): ${detail}` }),
-      );
+      findings.push(failAt(lint, where, `helm lint (${env}): ${detail}`));
     }
     const lines = schemaProblems.length > 0 ? [] : output.split('\n').filter((l) => /^\[(ERROR|WARNING)\]/.test(l));
     const problems =
@@ -292,30 +292,14 @@ export async function validateChartEnv(
               line: problem.line > 0 && problem.source.includes(fileMatch[1]) ? problem.line : 1,
             }
           : problemLocation(root, chart, valuesFile, problem, files);
-      findings.push(
-        finding(lint, {
-          ...base,
-          status: 'fail',
-          file: where.file,
-          line: where.line,
-          message: `helm lint (${env}): ${line.trim()}`,
-        }),
-      );
+      findings.push(failAt(lint, where, `helm lint (${env}): ${line.trim()}`));
     }
   }
 
   if (templateResult.exitCode !== 0) {
     for (const problem of parseHelmError(templateResult.stderr, chart.name, valuesFile)) {
       const where = problemLocation(root, chart, valuesFile, problem, files);
-      findings.push(
-        finding(render, {
-          ...base,
-          status: 'fail',
-          file: where.file,
-          line: where.line,
-          message: `${chart.name} does not render for ${env}: ${problem.message}`,
-        }),
-      );
+      findings.push(failAt(render, where, `${chart.name} does not render for ${env}: ${problem.message}`));
     }
     // Manifest rules cannot run without rendered objects.
     findings.push(
@@ -332,15 +316,7 @@ export async function validateChartEnv(
   const { objects, problems } = parseRendered(templateResult.stdout);
   for (const problem of problems) {
     const where = problemLocation(root, chart, valuesFile, problem, files);
-    findings.push(
-      finding(render, {
-        ...base,
-        status: 'fail',
-        file: where.file,
-        line: where.line,
-        message: `${chart.name} (${env}): ${problem.message}`,
-      }),
-    );
+    findings.push(failAt(render, where, `${chart.name} (${env}): ${problem.message}`));
   }
   if (problems.length === 0) {
     findings.push(

@@ -181,6 +181,7 @@ export async function validateRepository(deps: PolicyDeps, options: ValidateOpti
       .sort((a, b) => (weights.get(b.chart.name) ?? 0) - (weights.get(a.chart.name) ?? 0));
     // One job per core (at least two): each runs helm lint and helm template concurrently.
     // No separate `helm version` probe: the first call that cannot start reports helm missing.
+    const renderDeps = { run, helm, ...(deps.helmEnv ? { helmEnv: deps.helmEnv } : {}) };
     const results: Finding[][] = new Array(jobs.length);
     let helmMissing: HelmMissingError | null = null;
     let next = 0;
@@ -190,15 +191,7 @@ export async function validateRepository(deps: PolicyDeps, options: ValidateOpti
         const { chart, env } = jobs[i]!;
         log(`rendering ${chart.name} (${env})`);
         try {
-          results[i] = await validateChartEnv(
-            { run, helm, ...(deps.helmEnv ? { helmEnv: deps.helmEnv } : {}) },
-            root,
-            chart,
-            env,
-            catalog,
-            evaluator,
-            files,
-          );
+          results[i] = await validateChartEnv(renderDeps, root, chart, env, catalog, evaluator, files);
         } catch (error) {
           if (!(error instanceof HelmMissingError)) throw error;
           helmMissing = error;
