@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NewMessage } from '../repositories/conversations.js';
-import type { Assistant, AssistantReply, AssistantTurn } from './types.js';
-import type { ToolOutcome } from './tools.js';
+import type { Assistant, AssistantReply, AssistantTurn, ToolOutcome } from './types.js';
 
 export type TaskRef = { id: number } | { text: string };
 

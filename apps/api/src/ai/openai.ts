@@ -3,7 +3,6 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { Logger } from 'pino';
 import type { Message, NewMessage, ToolCallRecord } from '../repositories/conversations.js';
 import type { Metrics } from '../observability/metrics.js';
-import { toolDefinitions } from './tools.js';
 import { SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { injectHeaders } from '../observability/tracing.js';
 import { ProviderError, type Assistant, type AssistantReply, type AssistantTurn } from './types.js';
@@ -75,7 +74,6 @@ function describeFailure(err: unknown): { reason: string; user: string } {
 export class OpenAIAssistant implements Assistant {
   readonly kind = 'openai' as const;
   private readonly client: OpenAI;
-  private readonly tools = toolDefinitions();
 
   constructor(
     private readonly opts: OpenAIAssistantOptions,
@@ -178,7 +176,14 @@ export class OpenAIAssistant implements Assistant {
     const calls = new Map<number, ToolCallRecord>();
     try {
       const stream = await this.client.chat.completions.create(
-        { model, messages, tools: this.tools, tool_choice: 'auto', stream: true, stream_options: { include_usage: true } },
+        {
+          model,
+          messages,
+          tools: turn.toolbox.definitions,
+          tool_choice: 'auto',
+          stream: true,
+          stream_options: { include_usage: true },
+        },
         // traceparent lets an instrumented gateway join the trace
         { signal, headers: injectHeaders() },
       );

@@ -1,5 +1,18 @@
 import type { Message, NewMessage } from '../repositories/conversations.js';
-import type { Toolbox } from './tools.js';
+
+export type ToolOutcome = { ok: true; result: unknown } | { ok: false; error: string };
+
+/** A tool as offered to the model: its arguments as JSON Schema (the OpenAI `tools` shape). */
+export interface ToolDefinition {
+  type: 'function';
+  function: { name: string; description: string; parameters: Record<string, unknown> };
+}
+
+/** The tools of one turn, bound to one user; the chat service supplies them (services/assistant-tools.ts). */
+export interface Toolbox {
+  readonly definitions: ToolDefinition[];
+  execute(name: string, rawArgs: string | unknown): Promise<ToolOutcome>;
+}
 
 /** What the chat endpoint streams to the client as SSE events. */
 export type ChatEvent =

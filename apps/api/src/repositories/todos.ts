@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { runQuery } from '../db/errors.js';
 
 export type Priority = 'low' | 'medium' | 'high';
 
@@ -113,7 +114,7 @@ export class TodosRepository {
   private async run(sql: string, bindings: (string | number | null)[], name: string | undefined): Promise<unknown[]> {
     const query = this.knex.raw(sql, bindings);
     if (name) query.options({ name });
-    return ((await query) as { rows: unknown[] }).rows;
+    return ((await runQuery(query)) as { rows: unknown[] }).rows;
   }
 
   /**
@@ -169,19 +170,21 @@ export class TodosRepository {
   }
 
   async get(userId: number, id: number): Promise<Todo | undefined> {
-    return (await this.knex('todos').where({ user_id: userId, id }).first(this.columns())) as Todo | undefined;
+    return (await runQuery(this.knex('todos').where({ user_id: userId, id }).first(this.columns()))) as Todo | undefined;
   }
 
   async create(userId: number, input: TodoInput): Promise<Todo> {
-    const [row] = await this.knex('todos')
-      .insert({
-        user_id: userId,
-        title: input.title,
-        notes: input.notes ?? '',
-        due_date: input.due_date ?? null,
-        priority: input.priority ?? 'medium',
-      })
-      .returning(this.columns());
+    const [row] = await runQuery(
+      this.knex('todos')
+        .insert({
+          user_id: userId,
+          title: input.title,
+          notes: input.notes ?? '',
+          due_date: input.due_date ?? null,
+          priority: input.priority ?? 'medium',
+        })
+        .returning(this.columns()),
+    );
     return row as Todo;
   }
 
@@ -194,12 +197,12 @@ export class TodosRepository {
       changes.done = patch.done;
       changes.completed_at = patch.done ? this.knex.fn.now() : null;
     }
-    const [row] = await this.knex('todos').where({ user_id: userId, id }).update(changes).returning(this.columns());
+    const [row] = await runQuery(this.knex('todos').where({ user_id: userId, id }).update(changes).returning(this.columns()));
     return row as Todo | undefined;
   }
 
   async delete(userId: number, id: number): Promise<Todo | undefined> {
-    const [row] = await this.knex('todos').where({ user_id: userId, id }).delete().returning(this.columns());
+    const [row] = await runQuery(this.knex('todos').where({ user_id: userId, id }).delete().returning(this.columns()));
     return row as Todo | undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
-import { HttpError, unauthorized } from '../http/errors.js';
+import { EmailTakenError, UnauthorizedError } from '../domain/errors.js';
 import type { UsersRepository } from '../repositories/users.js';
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 64 } as const;
@@ -48,7 +48,7 @@ export class AuthService {
 
   async signup(email: string, password: string): Promise<{ user: PublicUser; token: string }> {
     const row = await this.users.create(email, await hashPassword(password));
-    if (!row) throw new HttpError(409, 'email_taken', 'an account with this email already exists');
+    if (!row) throw new EmailTakenError();
     const user = { id: row.id, email: row.email };
     return { user, token: await this.issue(user) };
   }
@@ -58,9 +58,9 @@ export class AuthService {
     if (!row) {
       this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
       await verifyPassword(password, await this.dummyHash);
-      throw unauthorized('invalid email or password');
+      throw new UnauthorizedError('invalid email or password');
     }
-    if (!(await verifyPassword(password, row.password_hash))) throw unauthorized('invalid email or password');
+    if (!(await verifyPassword(password, row.password_hash))) throw new UnauthorizedError('invalid email or password');
     const user = { id: row.id, email: row.email };
     return { user, token: await this.issue(user) };
   }
@@ -92,10 +92,11 @@ export class AuthService {
     try {
       ({ payload } = await jwtVerify(token, this.key, { issuer: this.issuer, algorithms: ['HS256'] }));
     } catch {
-      throw unauthorized('invalid or expired token');
+      throw new UnauthorizedError('invalid or expired token');
     }
     const id = Number(payload.sub);
-    if (!Number.isSafeInteger(id) || id <= 0 || typeof payload.email !== 'string') throw unauthorized('invalid or expired token');
+    if (!Number.isSafeInteger(id) || id <= 0 || typeof payload.email !== 'string')
+      throw new UnauthorizedError('invalid or expired token');
     const user = { id, email: payload.email };
     // HMAC verification runs on the libuv pool; a verified token is reused until it expires
     if (this.verified.size >= 10_000) this.verified.clear();

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import { HttpError, notFound } from '../http/errors.js';
+import { NotFoundError, RateLimitedError } from '../domain/errors.js';
 import type { Conversation, ConversationsRepository, Message } from '../repositories/conversations.js';
 import type { Metrics } from '../observability/metrics.js';
-import { createToolbox } from '../ai/tools.js';
 import { ProviderError, type Assistant, type ChatEvent } from '../ai/types.js';
+import { createToolbox } from './assistant-tools.js';
 import type { TodosService } from './todos.js';
 
 export interface TurnResult {
@@ -59,27 +59,27 @@ export class ChatService {
 
   async getConversation(userId: number, id: number): Promise<{ conversation: Conversation; messages: Message[] }> {
     const conversation = await this.conversations.get(userId, id);
-    if (!conversation) throw notFound('conversation');
+    if (!conversation) throw new NotFoundError('conversation');
     return { conversation, messages: await this.conversations.messages(id) };
   }
 
   async deleteConversation(userId: number, id: number): Promise<void> {
-    if (!(await this.conversations.delete(userId, id))) throw notFound('conversation');
+    if (!(await this.conversations.delete(userId, id))) throw new NotFoundError('conversation');
   }
 
   /**
-   * Everything that can fail with a plain HTTP error happens here, before the event stream
-   * starts: rate limit, ownership of the conversation, storing the user's message.
+   * Everything that can fail with a domain error happens here, before the reply starts (so the
+   * caller can still answer with a plain error): rate limit, ownership of the conversation,
+   * storing the user's message.
    */
   async begin(userId: number, text: string, conversationId: number | undefined) {
     const wait = this.limiter.take(userId);
-    if (wait > 0)
-      throw new HttpError(429, 'rate_limited', `too many chat messages; try again in ${wait}s`, { retry_after_seconds: wait });
+    if (wait > 0) throw new RateLimitedError(`too many chat messages; try again in ${wait}s`, wait);
     let conversation: Conversation;
     let history: Message[] = [];
     if (conversationId !== undefined) {
       const found = await this.conversations.get(userId, conversationId);
-      if (!found) throw notFound('conversation');
+      if (!found) throw new NotFoundError('conversation');
       conversation = found;
       history = await this.conversations.messages(found.id, 200);
     } else {

@@ -1,4 +1,4 @@
-import { notFound } from '../http/errors.js';
+import { NotFoundError } from '../domain/errors.js';
 import type { TodoFilter, TodoInput, TodoPatch, TodosRepository, Todo } from '../repositories/todos.js';
 
 export class TodosService {
@@ -9,7 +9,7 @@ export class TodosService {
   }
 
   async get(userId: number, id: number): Promise<Todo> {
-    return (await this.repo.get(userId, id)) ?? Promise.reject(notFound('todo'));
+    return (await this.repo.get(userId, id)) ?? Promise.reject(new NotFoundError('todo'));
   }
 
   create(userId: number, input: TodoInput): Promise<Todo> {
@@ -17,10 +17,10 @@ export class TodosService {
   }
 
   async update(userId: number, id: number, patch: TodoPatch): Promise<Todo> {
-    return (await this.repo.update(userId, id, patch)) ?? Promise.reject(notFound('todo'));
+    return (await this.repo.update(userId, id, patch)) ?? Promise.reject(new NotFoundError('todo'));
   }
 
   async delete(userId: number, id: number): Promise<Todo> {
-    return (await this.repo.delete(userId, id)) ?? Promise.reject(notFound('todo'));
+    return (await this.repo.delete(userId, id)) ?? Promise.reject(new NotFoundError('todo'));
   }
 }

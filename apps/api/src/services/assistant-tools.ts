@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import type { ToolDefinition, Toolbox } from '../ai/types.js';
+import { NotFoundError } from '../domain/errors.js';
 import type { Todo } from '../repositories/todos.js';
-import { isoDate, priority, title, notes } from '../services/schemas.js';
-import type { TodosService } from '../services/todos.js';
-import { HttpError } from '../http/errors.js';
+import { isoDate, priority, title, notes } from './schemas.js';
+import type { TodosService } from './todos.js';
+
+// The assistant's toolbox: the tools a model (ai/) may call, run against the todo service.
 
 const taskId = z.number().int().positive().max(2_147_483_647).describe('The task number, e.g. 3');
 
@@ -47,14 +50,12 @@ const descriptions: Record<ToolName, string> = {
 export const toolNames = Object.keys(toolSchemas) as ToolName[];
 
 /** OpenAI `tools` definitions generated from the zod schemas. */
-export function toolDefinitions() {
+export function toolDefinitions(): ToolDefinition[] {
   return toolNames.map((name) => {
     const { $schema: _ignored, ...parameters } = z.toJSONSchema(toolSchemas[name], { io: 'input' }) as Record<string, unknown>;
     return { type: 'function' as const, function: { name, description: descriptions[name], parameters } };
   });
 }
-
-export type ToolOutcome = { ok: true; result: unknown } | { ok: false; error: string };
 
 export type ParsedToolCall = { ok: true; name: ToolName; args: unknown } | { ok: false; error: string };
 
@@ -82,9 +83,7 @@ export function parseToolCall(name: string, rawArgs: string | unknown): ParsedTo
 
 export const brief = (t: Todo) => ({ id: t.id, title: t.title, due_date: t.due_date, priority: t.priority, done: t.done });
 
-export interface Toolbox {
-  execute(name: string, rawArgs: string | unknown): Promise<ToolOutcome>;
-}
+let definitions: ToolDefinition[] | undefined;
 
 /** Runs validated tool calls as one user. Every call is scoped to that user's rows. */
 export function createToolbox(todos: TodosService, userId: number, onCall?: (tool: string, ok: boolean) => void): Toolbox {
@@ -114,6 +113,10 @@ export function createToolbox(todos: TodosService, userId: number, onCall?: (too
     }
   };
   return {
+    // built on first use: only a model behind an API needs the JSON Schemas
+    get definitions() {
+      return (definitions ??= toolDefinitions());
+    },
     async execute(name, rawArgs) {
       const call = parseToolCall(name, rawArgs);
       if (!call.ok) {
@@ -126,7 +129,7 @@ export function createToolbox(todos: TodosService, userId: number, onCall?: (too
         return { ok: true, result };
       } catch (err) {
         // a missing task is something the model can fix; anything else (db down) propagates
-        if (err instanceof HttpError && err.status === 404) {
+        if (err instanceof NotFoundError) {
           onCall?.(call.name, false);
           return { ok: false, error: `no task with that id exists for this user` };
         }

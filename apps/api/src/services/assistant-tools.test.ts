@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseToolCall, toolDefinitions, toolNames } from './tools.js';
+import { parseToolCall, toolDefinitions, toolNames } from './assistant-tools.js';
 
 describe('parseToolCall', () => {
   it('accepts valid arguments as a JSON string and applies defaults', () => {
