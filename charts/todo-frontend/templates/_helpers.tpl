@@ -1,100 +1,19 @@
-{{/* Chart name, truncated to the 63 characters DNS labels allow. */}}
-{{- define "todo-frontend.name" -}}
-{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{/* Fully qualified app name; the release name is not repeated when it already contains the chart name. */}}
-{{- define "todo-frontend.fullname" -}}
-{{- if .Values.fullnameOverride }}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
-{{- else }}
-{{- $name := default .Chart.Name .Values.nameOverride }}
-{{- if contains $name .Release.Name }}
-{{- .Release.Name | trunc 63 | trimSuffix "-" }}
-{{- else }}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
-{{- end }}
-{{- end }}
-{{- end }}
-
-{{- define "todo-frontend.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{/* The service's role in the NetworkPolicy topology (ingress -> frontend -> backend -> database). */}}
-{{- define "todo-frontend.component" -}}
-frontend
-{{- end }}
-
-{{- define "todo-frontend.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "todo-frontend.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-{{- end }}
-
-{{- define "todo-frontend.labels" -}}
-helm.sh/chart: {{ include "todo-frontend.chart" . }}
-{{ include "todo-frontend.selectorLabels" . }}
-app.kubernetes.io/component: {{ include "todo-frontend.component" . }}
-app.kubernetes.io/part-of: todo
-app.kubernetes.io/version: {{ include "todo-frontend.imageTag" . | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-todo.dev/environment: {{ .Values.environment }}
-{{- end }}
-
-{{- define "todo-frontend.serviceAccountName" -}}
-{{- default (include "todo-frontend.fullname" .) .Values.serviceAccount.name }}
-{{- end }}
-
-{{- define "todo-frontend.imageTag" -}}
-{{- default (printf "v%s" .Chart.AppVersion) .Values.image.tag }}
-{{- end }}
-
-{{- define "todo-frontend.image" -}}
-{{- $ref := printf "%s:%s" .Values.image.repository (include "todo-frontend.imageTag" .) }}
-{{- if .Values.image.digest }}{{ $ref = printf "%s@%s" $ref .Values.image.digest }}{{ end }}
-{{- $ref }}
-{{- end }}
-
-{{/* Lowest replica count the workload can run with: HPA floor or the fixed replica count. */}}
-{{- define "todo-frontend.minReplicas" -}}
-{{- if .Values.autoscaling.enabled }}{{ .Values.autoscaling.minReplicas }}{{ else }}{{ .Values.replicaCount }}{{ end }}
-{{- end }}
-
 {{/*
-Replica count to render. With autoscaling the HPA owns the count: keep what is running (lookup;
-empty under helm template) but never start below the HPA floor, so staging/prod come up with
-2 pods before the HPA has metrics, and an upgrade does not reset a scaled-out Deployment.
+The names todoctl validate looks for. The templates themselves are in the todo-common library
+chart (charts/todo-common/README.md); this chart keeps only what is the UI's own.
 */}}
-{{- define "todo-frontend.replicas" -}}
-{{- if .Values.autoscaling.enabled }}
-{{- $current := 0 }}
-{{- $existing := lookup "apps/v1" "Deployment" .Release.Namespace (include "todo-frontend.fullname" .) }}
-{{- if and $existing $existing.spec $existing.spec.replicas }}{{ $current = int $existing.spec.replicas }}{{ end }}
-{{- max (int .Values.autoscaling.minReplicas) $current }}
-{{- else }}
-{{- .Values.replicaCount }}
-{{- end }}
-{{- end }}
+{{- define "todo-frontend.name" -}}{{ include "todo-common.name" . }}{{- end }}
+{{- define "todo-frontend.fullname" -}}{{ include "todo-common.fullname" . }}{{- end }}
+{{- define "todo-frontend.selectorLabels" -}}{{ include "todo-common.selectorLabels" . }}{{- end }}
 
-{{/*
-Cross-field checks the JSON schema cannot express. Each message says what to change.
-*/}}
+{{/* Standard labels: the UI is "frontend" in the NetworkPolicy topology (ingress -> frontend -> backend -> database). */}}
+{{- define "todo-frontend.labels" -}}{{ include "todo-common.labels" (dict "ctx" . "component" "frontend") }}{{- end }}
+
+{{/* Cross-field checks the JSON schema cannot express: todo-common's, then the UI's own. Each message says what to change. */}}
 {{- define "todo-frontend.validateValues" -}}
-{{- $errors := list }}
-{{- $tag := include "todo-frontend.imageTag" . }}
-{{- if not (regexMatch "^(dev-[0-9a-f]{7,40}|v[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?)$" $tag) }}
-{{- $errors = append $errors (printf "image.tag %q is not allowed: use dev-<short-sha> (e.g. dev-1a2b3c4) or v<semver> (e.g. v1.2.3); never latest" $tag) }}
-{{- end }}
-{{- if and (has .Values.environment (list "staging" "prod")) (lt (int (include "todo-frontend.minReplicas" .)) 2) }}
-{{- $errors = append $errors (printf "environment %s needs at least 2 replicas: set autoscaling.minReplicas (or replicaCount when autoscaling.enabled=false) to 2 or more" .Values.environment) }}
-{{- end }}
-{{- if and .Values.autoscaling.enabled (lt (int .Values.autoscaling.maxReplicas) (int .Values.autoscaling.minReplicas)) }}
-{{- $errors = append $errors "autoscaling.maxReplicas must be >= autoscaling.minReplicas" }}
-{{- end }}
+{{- $errors := include "todo-common.validateValues" . | fromJsonArray }}
 {{- if and .Values.secretKeys (not .Values.existingSecret) }}
 {{- $errors = append $errors "existingSecret is empty but secretKeys lists keys: name the Secret holding them (kubectl create secret generic <name> --from-literal=...); secret values are never templated" }}
 {{- end }}
-{{- if $errors }}
-{{- fail (printf "\n\ntodo-frontend values are invalid:\n  - %s\n" (join "\n  - " $errors)) }}
-{{- end }}
+{{- include "todo-common.failOnErrors" (dict "ctx" . "errors" $errors) }}
 {{- end }}

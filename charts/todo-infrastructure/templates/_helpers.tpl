@@ -1,37 +1,11 @@
-{{- define "todo-infrastructure.name" -}}
-{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{- define "todo-infrastructure.fullname" -}}
-{{- if .Values.fullnameOverride }}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
-{{- else }}
-{{- $name := default .Chart.Name .Values.nameOverride }}
-{{- if contains $name .Release.Name }}
-{{- .Release.Name | trunc 63 | trimSuffix "-" }}
-{{- else }}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
-{{- end }}
-{{- end }}
-{{- end }}
-
-{{- define "todo-infrastructure.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{- define "todo-infrastructure.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "todo-infrastructure.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-{{- end }}
-
-{{- define "todo-infrastructure.labels" -}}
-helm.sh/chart: {{ include "todo-infrastructure.chart" . }}
-{{ include "todo-infrastructure.selectorLabels" . }}
-app.kubernetes.io/part-of: todo
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-todo.dev/environment: {{ .Values.environment }}
-{{- end }}
+{{/*
+The names todoctl validate looks for. Names and labels come from the todo-common library chart
+(charts/todo-common/README.md). This chart has no image: app.kubernetes.io/version is its appVersion.
+*/}}
+{{- define "todo-infrastructure.name" -}}{{ include "todo-common.name" . }}{{- end }}
+{{- define "todo-infrastructure.fullname" -}}{{ include "todo-common.fullname" . }}{{- end }}
+{{- define "todo-infrastructure.selectorLabels" -}}{{ include "todo-common.selectorLabels" . }}{{- end }}
+{{- define "todo-infrastructure.labels" -}}{{ include "todo-common.labels" (dict "ctx" . "version" .Chart.AppVersion) }}{{- end }}
 
 {{/* PostgreSQL names and labels (component "database" is what the backend's egress and TODO-NET-005 key on). */}}
 {{- define "todo-infrastructure.postgresql.fullname" -}}
@@ -44,13 +18,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{- define "todo-infrastructure.postgresql.labels" -}}
-helm.sh/chart: {{ include "todo-infrastructure.chart" . }}
-{{ include "todo-infrastructure.postgresql.selectorLabels" . }}
-app.kubernetes.io/component: database
-app.kubernetes.io/part-of: todo
-app.kubernetes.io/version: {{ .Values.postgresql.image.tag | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-todo.dev/environment: {{ .Values.environment }}
+{{- include "todo-common.labels" (dict "ctx" . "name" "postgresql" "component" "database" "version" .Values.postgresql.image.tag) }}
 {{- end }}
 
 {{- define "todo-infrastructure.postgresql.image" -}}
@@ -90,7 +58,5 @@ todo.dev/environment: {{ .Values.environment }}
 {{- if and .Values.admissionPolicies.enabled (not (.Files.Get "files/rules.yaml")) }}
 {{- $errors = append $errors "files/rules.yaml is missing: run node scripts/sync-policies.mjs to copy policies/rules.yaml into the chart" }}
 {{- end }}
-{{- if $errors }}
-{{- fail (printf "\n\ntodo-infrastructure values are invalid:\n  - %s\n" (join "\n  - " $errors)) }}
-{{- end }}
+{{- include "todo-common.failOnErrors" (dict "ctx" . "errors" $errors) }}
 {{- end }}
