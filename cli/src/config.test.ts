@@ -18,9 +18,9 @@ releases:
     chart: charts/todo-backend
 `;
 
-function configError(text: string): ConfigError {
+async function configError(text: string): Promise<ConfigError> {
   try {
-    parseConfig(text, 'todoctl.yaml');
+    await parseConfig(text, 'todoctl.yaml');
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;
@@ -29,39 +29,39 @@ function configError(text: string): ConfigError {
 }
 
 describe('todoctl.yaml', () => {
-  it('parses a valid file and fills defaults', () => {
-    const config = parseConfig(valid, 'todoctl.yaml');
+  it('parses a valid file and fills defaults', async () => {
+    const config = await parseConfig(valid, 'todoctl.yaml');
     expect(config.environments.dev).toEqual({ namespace: 'todo-dev', context: 'minikube' });
     expect(config.defaultEnv).toBe('dev');
     expect(config.ai.apiKeyEnv).toBe('TODOCTL_AI_API_KEY');
   });
 
-  it('names the field and line of a wrong value', () => {
-    const error = configError(valid.replace('namespace: todo-dev', 'namespace: Todo_Dev'));
+  it('names the field and line of a wrong value', async () => {
+    const error = await configError(valid.replace('namespace: todo-dev', 'namespace: Todo_Dev'));
     expect(error.message).toContain('todoctl.yaml:6');
     expect(error.message).toContain('field "environments.dev.namespace"');
     expect(error.message).toContain('RFC 1123');
     expect(error.exitCode).toBe(2);
   });
 
-  it('names an unknown field instead of ignoring it', () => {
-    const error = configError(valid.replace('    context: minikube', '    contxt: minikube'));
+  it('names an unknown field instead of ignoring it', async () => {
+    const error = await configError(valid.replace('    context: minikube', '    contxt: minikube'));
     expect(error.message).toContain('field "environments.dev"');
     expect(error.message).toContain('unknown field(s) "contxt"');
   });
 
-  it('names a missing required field', () => {
-    const error = configError(valid.replace('name: todo-chatbot\n', ''));
+  it('names a missing required field', async () => {
+    const error = await configError(valid.replace('name: todo-chatbot\n', ''));
     expect(error.message).toContain('field "name"');
   });
 
-  it('refuses an API key in place of the name of its variable', () => {
-    const error = configError(`${valid}ai:\n  apiKeyEnv: sk-abc123\n`);
+  it('refuses an API key in place of the name of its variable', async () => {
+    const error = await configError(`${valid}ai:\n  apiKeyEnv: sk-abc123\n`);
     expect(error.message).toContain('field "ai.apiKeyEnv"');
   });
 
-  it('gives the position of a YAML syntax error', () => {
-    const error = configError('apiVersion: todoctl/v1alpha1\nkind: [Project\n');
+  it('gives the position of a YAML syntax error', async () => {
+    const error = await configError('apiVersion: todoctl/v1alpha1\nkind: [Project\n');
     expect(error.message).toMatch(/todoctl\.yaml:\d+:\d+: invalid YAML/);
   });
 

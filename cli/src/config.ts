@@ -1,7 +1,6 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import { z } from './runtime/schema.js';
 import { ConfigError } from './runtime/errors.js';
 
 export const CONFIG_FILE = 'todoctl.yaml';
@@ -10,55 +9,58 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 
 const k8sName = z
   .string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lowercase RFC 1123 name (letters, digits, "-")')
-  .max(63);
+  .check(z.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lowercase RFC 1123 name (letters, digits, "-")'), z.maxLength(63));
+const text = z.string().check(z.minLength(1));
 
 const environmentSchema = z.strictObject({
   namespace: k8sName,
-  context: z.string().min(1).optional(),
+  context: z.optional(text),
   /** Values files per chart, relative to the chart folder. */
-  valuesFile: z.string().min(1).optional(),
+  valuesFile: z.optional(text),
 });
 
 const releaseSchema = z.strictObject({
   name: k8sName,
-  chart: z.string().min(1),
+  chart: text,
+  /** A namespace the release lives in whatever the environment (the infrastructure release, which creates the others). */
+  namespace: z.optional(k8sName),
   /** The image this release runs; built from `build.context`. */
-  image: z.string().min(1).optional(),
-  build: z
-    .strictObject({
-      context: z.string().min(1),
-      dockerfile: z.string().min(1).default('Dockerfile'),
-    })
-    .optional(),
+  image: z.optional(text),
+  build: z.optional(
+    z.strictObject({
+      context: text,
+      dockerfile: z._default(text, 'Dockerfile'),
+    }),
+  ),
 });
 
 const aiSchema = z.strictObject({
   /** Any OpenAI-compatible endpoint: OpenAI, Ollama, vLLM, LiteLLM. */
-  baseUrl: z.url().optional(),
-  model: z.string().min(1).default('gpt-4o-mini'),
+  baseUrl: z.optional(z.url()),
+  model: z._default(text, 'gpt-4o-mini'),
   /** Name of the environment variable holding the API key (never the key itself). */
-  apiKeyEnv: z
-    .string()
-    .regex(/^[A-Z][A-Z0-9_]*$/, 'must be the NAME of an environment variable in SCREAMING_SNAKE_CASE')
-    .default('TODOCTL_AI_API_KEY'),
-  auditLog: z.string().min(1).default('.todoctl/audit.jsonl'),
+  apiKeyEnv: z._default(
+    z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/, 'must be the NAME of an environment variable in SCREAMING_SNAKE_CASE')),
+    'TODOCTL_AI_API_KEY',
+  ),
+  auditLog: z._default(text, '.todoctl/audit.jsonl'),
 });
 
 export const configSchema = z.strictObject({
   apiVersion: z.literal('todoctl/v1alpha1'),
   kind: z.literal('Project'),
   name: k8sName,
-  defaultEnv: z.enum(ENVIRONMENTS).default('dev'),
-  environments: z
-    .strictObject({
-      dev: environmentSchema.optional(),
-      staging: environmentSchema.optional(),
-      prod: environmentSchema.optional(),
-    })
-    .default({}),
-  releases: z.array(releaseSchema).default([]),
-  ai: aiSchema.default({ model: 'gpt-4o-mini', apiKeyEnv: 'TODOCTL_AI_API_KEY', auditLog: '.todoctl/audit.jsonl' }),
+  defaultEnv: z._default(z.enum(ENVIRONMENTS), 'dev'),
+  environments: z._default(
+    z.strictObject({
+      dev: z.optional(environmentSchema),
+      staging: z.optional(environmentSchema),
+      prod: z.optional(environmentSchema),
+    }),
+    {},
+  ),
+  releases: z._default(z.array(releaseSchema), []),
+  ai: z._default(aiSchema, { model: 'gpt-4o-mini', apiKeyEnv: 'TODOCTL_AI_API_KEY', auditLog: '.todoctl/audit.jsonl' }),
 });
 export type TodoctlConfig = z.infer<typeof configSchema>;
 
@@ -84,6 +86,8 @@ export function defaultConfig(): TodoctlConfig {
     releases: [
       { name: 'todo-backend', chart: 'charts/todo-backend', image: 'todo-backend', build: { context: 'apps/api' } },
       { name: 'todo-frontend', chart: 'charts/todo-frontend', image: 'todo-frontend', build: { context: 'apps/web' } },
+      // It creates the todo-* namespaces, their quotas and admission policies, so it lives outside them.
+      { name: 'todo-infrastructure', chart: 'charts/todo-infrastructure', namespace: 'default' },
     ],
   });
 }
@@ -109,11 +113,15 @@ export async function loadConfig(o: { cwd: string; file?: string | undefined }):
   } catch (cause) {
     throw new ConfigError(`cannot read ${file}: ${(cause as Error).message}`, file);
   }
-  return { config: parseConfig(text, file), file, root: path.dirname(file) };
+  return { config: await parseConfig(text, file), file, root: path.dirname(file) };
 }
 
-/** Parses and validates todoctl.yaml text; errors name the file, line and field. */
-export function parseConfig(text: string, file: string): TodoctlConfig {
+/**
+ * Parses and validates todoctl.yaml text; errors name the file, line and field. The YAML parser
+ * loads here, only for a project that has a todoctl.yaml.
+ */
+export async function parseConfig(text: string, file: string): Promise<TodoctlConfig> {
+  const { LineCounter, parseDocument } = await import('yaml');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {

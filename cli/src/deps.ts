@@ -1,28 +1,17 @@
 // Only types at the top: the clients pull in zod, yaml and the Kubernetes
 // client, which `todoctl --version` must not pay for. They load on first use.
+import type { GitClient } from './clients/git.js';
 import type { HelmClient } from './clients/helm.js';
-import type { KubeApi } from './clients/kube-api.js';
 import type { KubectlClient } from './clients/kubectl.js';
 import type { KubeTarget } from './clients/target.js';
 import type { Environment, LoadedConfig } from './config.js';
+import type { GlobalOptions } from './globals.js';
 import type { IO } from './runtime/io.js';
 import { createPrompts, type Prompts } from './runtime/prompts.js';
 import type { Runner } from './runtime/runner.js';
 import { chooseRenderer, type RendererName } from './runtime/tasks.js';
 
-/** Flags every command accepts. */
-export interface GlobalOptions {
-  context?: string | undefined;
-  namespace?: string | undefined;
-  kubeconfig?: string | undefined;
-  /** One environment for most commands; validate accepts a comma-separated list. */
-  env?: string | undefined;
-  config?: string | undefined;
-  output?: string | undefined;
-  yes: boolean;
-  color: boolean;
-  verbose: boolean;
-}
+export type { GlobalOptions } from './globals.js';
 
 /** Everything an action may touch, built once per invocation. */
 export interface Deps {
@@ -35,6 +24,8 @@ export interface Deps {
   prompts: Prompts;
   clock: () => Date;
   globals: GlobalOptions;
+  /** The --env flag, checked against todoctl.yaml's environments; undefined when not given. */
+  envs: Environment[] | undefined;
   renderer: RendererName;
   /** todoctl.yaml, found by walking up from the cwd (or the embedded defaults). */
   config(): Promise<LoadedConfig>;
@@ -43,8 +34,8 @@ export interface Deps {
   /** --context/-n/--kubeconfig, falling back to the environment's settings in todoctl.yaml. */
   target(): Promise<KubeTarget>;
   helm(): Promise<HelmClient>;
+  git(): Promise<GitClient>;
   kubectl(): Promise<KubectlClient>;
-  kubeApi(): Promise<KubeApi>;
   warn(message: string): void;
   debug(message: string): void;
 }
@@ -56,15 +47,18 @@ export interface DepsInput {
   nodeVersion: string;
   runner: Runner;
   globals: GlobalOptions;
+  /** Whether this command takes a comma-separated --env list (validate). */
+  envList?: boolean;
   clock?: () => Date;
   prompts?: Prompts;
 }
 
-export function createDeps(input: DepsInput): Deps {
+/** Builds the Deps of one run; a bad --env fails here, before the command does anything. */
+export async function createDeps(input: DepsInput): Promise<Deps> {
   const { io, env, globals } = input;
   let config: Promise<LoadedConfig> | undefined;
   let target: Promise<KubeTarget> | undefined;
-  const quiet = globals.output === 'json' || globals.output === 'yaml';
+  const quiet = globals.output !== undefined && globals.output !== 'text';
 
   const deps: Deps = {
     io,
@@ -75,6 +69,7 @@ export function createDeps(input: DepsInput): Deps {
     prompts: input.prompts ?? createPrompts({ yes: globals.yes, interactive: io.interactive }),
     clock: input.clock ?? (() => new Date()),
     globals,
+    envs: undefined,
     renderer: chooseRenderer({
       isTTY: Boolean(io.stderr.isTTY),
       ci: Boolean(env.CI && env.CI !== 'false'),
@@ -88,20 +83,13 @@ export function createDeps(input: DepsInput): Deps {
       return config;
     },
     async environment() {
-      if (globals.env === undefined) return (await deps.config()).config.defaultEnv;
-      const { ENVIRONMENTS } = await import('./config.js');
-      if (!(ENVIRONMENTS as readonly string[]).includes(globals.env)) {
-        const { UsageError } = await import('./runtime/errors.js');
-        throw new UsageError(`unknown environment ${JSON.stringify(globals.env)}`, {
-          hint: `Use --env ${ENVIRONMENTS.join('|')}.`,
-        });
-      }
-      return globals.env as Environment;
+      return deps.envs?.[0] ?? (await deps.config()).config.defaultEnv;
     },
     target() {
       target ??= (async () => {
         const { config: cfg } = await deps.config();
-        const envSettings = cfg.environments[await deps.environment()];
+        const { environmentsOf } = await import('./project.js');
+        const envSettings = environmentsOf(cfg).get(await deps.environment());
         return {
           context: globals.context ?? envSettings?.context,
           namespace: globals.namespace ?? envSettings?.namespace,
@@ -114,13 +102,13 @@ export function createDeps(input: DepsInput): Deps {
       const { HelmClient } = await import('./clients/helm.js');
       return new HelmClient(input.runner, await deps.target(), env.TODOCTL_HELM ?? 'helm');
     },
+    async git() {
+      const { GitClient } = await import('./clients/git.js');
+      return new GitClient(input.runner);
+    },
     async kubectl() {
       const { KubectlClient } = await import('./clients/kubectl.js');
       return new KubectlClient(input.runner, await deps.target(), env.TODOCTL_KUBECTL ?? 'kubectl');
-    },
-    async kubeApi() {
-      const { KubeApi } = await import('./clients/kube-api.js');
-      return new KubeApi(await deps.target(), env);
     },
     warn(message) {
       io.stderr.write(`warning: ${message}\n`);
@@ -129,5 +117,9 @@ export function createDeps(input: DepsInput): Deps {
       if (globals.verbose) io.stderr.write(`debug: ${message}\n`);
     },
   };
+  if (globals.env !== undefined) {
+    const { parseEnvFlag } = await import('./project.js');
+    deps.envs = parseEnvFlag((await deps.config()).config, globals.env, { list: input.envList ?? false });
+  }
   return deps;
 }

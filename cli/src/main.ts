@@ -24,7 +24,9 @@ export async function main(argv: readonly string[], host: Host): Promise<number>
   const program = buildProgram({
     stdout: host.stdout,
     stderr: host.stderr,
-    deps(g) {
+    async deps(raw, o) {
+      const { parseGlobals } = await import('./globals.js');
+      const g = parseGlobals(raw);
       globals = g;
       return createDeps({
         io: {
@@ -38,6 +40,7 @@ export async function main(argv: readonly string[], host: Host): Promise<number>
         nodeVersion: host.nodeVersion,
         runner: host.runner ?? new ExecaRunner(host.env.PATH ?? ''),
         globals: g,
+        envList: o.envList,
         ...(host.clock ? { clock: host.clock } : {}),
         ...(host.prompts ? { prompts: host.prompts } : {}),
       });
@@ -54,7 +57,11 @@ export async function main(argv: readonly string[], host: Host): Promise<number>
         host.stderr.write(`${error.message.replace(/^error: /, 'Error: ')}\n(run with --help for usage)\n`);
       return code;
     }
-    const color = wantsColor({ flag: globals?.color ?? true, env: host.env, isTTY: Boolean(host.stderr.isTTY) });
+    const color = wantsColor({
+      flag: globals?.color ?? !argv.includes('--no-color'),
+      env: host.env,
+      isTTY: Boolean(host.stderr.isTTY),
+    });
     host.stderr.write(formatError(error, { color, verbose: globals?.verbose ?? false }));
     return code;
   }

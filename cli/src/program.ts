@@ -1,10 +1,14 @@
 import { Command, Option } from 'commander';
-import type { Deps, GlobalOptions } from './deps.js';
+import type { Deps } from './deps.js';
+import { FORMATS, formatsHelp } from './runtime/formats.js';
 import { VERSION } from './version.js';
 
 export interface ProgramContext {
-  /** Builds Deps from the parsed global flags; called once, by the command that runs. */
-  deps(globals: GlobalOptions): Deps;
+  /**
+   * Builds Deps from the raw global flags, checking them first; called once, by the command
+   * that runs. `envList`: the command takes a comma-separated --env list.
+   */
+  deps(globals: Record<string, unknown>, o: { envList: boolean }): Promise<Deps>;
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
 }
@@ -20,9 +24,16 @@ export function buildProgram(ctx: ProgramContext): Command {
     .addOption(new Option('--context <name>', 'kubeconfig context to use'))
     .addOption(new Option('-n, --namespace <name>', 'Kubernetes namespace'))
     .addOption(new Option('--kubeconfig <file>', 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'))
-    .addOption(new Option('--env <name>', 'target environment: dev|staging|prod (validate: a comma-separated list)'))
+    .addOption(
+      new Option(
+        '--env <name>',
+        "target environment, one of todoctl.yaml's (default: dev, staging, prod; validate: a comma-separated list)",
+      ),
+    )
     .addOption(new Option('--config <file>', 'path to todoctl.yaml (default: found by walking up from the current folder)'))
-    .addOption(new Option('-o, --output <format>', 'output format: table|json|yaml (validate: text|json|sarif|junit)'))
+    .addOption(
+      new Option('-o, --output <format>', "output format: text (default), json or yaml; see a command's --help for its others"),
+    )
     .addOption(new Option('-y, --yes', 'answer yes to confirmations (required to proceed without a terminal)').default(false))
     .addOption(new Option('--no-color', 'disable colour (also honours NO_COLOR)'))
     .addOption(new Option('--verbose', 'print every step and tool call on stderr').default(false))
@@ -36,18 +47,23 @@ export function buildProgram(ctx: ProgramContext): Command {
     });
 
   const run =
-    (load: () => Promise<{ default: (deps: Deps, options: Record<string, unknown>, args: string[]) => Promise<void> }>) =>
+    (
+      load: () => Promise<{ default: (deps: Deps, options: Record<string, unknown>, args: string[]) => Promise<void> }>,
+      o: { envList?: boolean } = {},
+    ) =>
     async (...params: unknown[]) => {
       const cmd = params[params.length - 1] as Command;
       const options = params[params.length - 2] as Record<string, unknown>;
       const args = params.slice(0, -2).filter((a): a is string => typeof a === 'string');
+      const deps = await ctx.deps(cmd.optsWithGlobals(), { envList: o.envList ?? false });
       const handler = (await load()).default;
-      await handler(ctx.deps(cmd.optsWithGlobals<GlobalOptions>()), options, args);
+      await handler(deps, options, args);
     };
 
   program
     .command('doctor')
     .description('check the tools, the cluster and todoctl.yaml, and say how to fix what is missing')
+    .addHelpText('after', `\n${formatsHelp(FORMATS.doctor)}`)
     .action(run(() => import('./commands/doctor.js')));
 
   program
@@ -58,13 +74,14 @@ export function buildProgram(ctx: ProgramContext): Command {
     .option('--list-rules', 'print the rule catalog instead of validating')
     .addHelpText(
       'after',
-      '\nOutput (-o): text (default), json, sarif (GitHub code scanning), junit.\nEnvironments (--env): dev,staging,prod by default.',
+      `\n${formatsHelp(FORMATS.validate)} sarif is for GitHub code scanning.\nWith --list-rules: ${formatsHelp(FORMATS.rules).replace('Output (-o): ', '')}\nEnvironments (--env): every environment of todoctl.yaml by default.`,
     )
-    .action(run(() => import('./commands/validate.js')));
+    .action(run(() => import('./commands/validate.js'), { envList: true }));
 
   program
     .command('status')
     .description('show the releases in the target namespace and the state of their pods')
+    .addHelpText('after', `\n${formatsHelp(FORMATS.status)}`)
     .action(run(() => import('./commands/status.js')));
 
   return program;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, repoRoot, testKubeconfig, tool, toolsBin, uniqueName } from '../support/cluster.js';
+import { eventually, pinnedVersions, repoRoot, testKubeconfig, tool, toolsBin, uniqueName } from '../support/cluster.js';
 
 const run = promisify(execFile);
 const kubeconfig = testKubeconfig();
@@ -66,8 +66,9 @@ describe('the todoctl binary against the test cluster', () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { checks: { name: string; status: string; detail: string }[] };
     const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
-    expect(byName.helm).toMatchObject({ status: 'ok', detail: 'v4.3.1 (Helm 4)' });
-    expect(byName.cluster).toMatchObject({ status: 'ok', detail: 'server v1.36.3' });
+    const pinned = pinnedVersions();
+    expect(byName.helm).toMatchObject({ status: 'ok', detail: `v${pinned.HELM4_VERSION} (Helm 4)` });
+    expect(byName.cluster).toMatchObject({ status: 'ok', detail: `server v${pinned.KUBERNETES_VERSION}` });
   });
 
   it('status lists the release and its ready pods as JSON', async () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot, testKubeconfig, tool } from '../support/cluster.js';
+import { buildChartDependencies, repoRoot, testKubeconfig, tool } from '../support/cluster.js';
 
 function answers(kubeconfig: string): boolean {
   if (!existsSync(kubeconfig)) return false;
@@ -18,7 +18,9 @@ function answers(kubeconfig: string): boolean {
  * starts one (building the pinned tools first if needed) and stops it after
  * the run; when that fails, the run fails: the tier is never skipped.
  */
-export default function setup(): (() => void) | undefined {
+export default async function setup(): Promise<(() => void) | undefined> {
+  // the charts take todo-common from charts/: pack it into each, as validate and the README do
+  await buildChartDependencies();
   const kubeconfig = testKubeconfig();
   if (answers(kubeconfig)) return undefined;
   if (process.env.TODOCTL_TEST_KUBECONFIG) {

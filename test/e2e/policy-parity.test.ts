@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_CATALOG, loadCatalog, type Catalog } from '../../cli/src/policy/catalog.js';
 import { CelRuleEvaluator } from '../../cli/src/policy/cel.js';
 import { buildObject, loadRuleFixtures, type K8sObject } from '../fixtures/policy/manifests/load.js';
+import { RENDER_KUBE_VERSION } from '../../cli/src/project.js';
 import { eventually, repoRoot, testKubeconfig, tool, uniqueName } from '../support/cluster.js';
 
 const execFileP = promisify(execFile);
@@ -55,7 +56,7 @@ async function renderPolicies(): Promise<K8sObject[]> {
       '--set',
       'admissionPolicies.validationActions={Warn}',
       '--kube-version',
-      '1.36.0',
+      RENDER_KUBE_VERSION,
     ],
     { maxBuffer: 20 * 1024 * 1024 },
   );

@@ -6,21 +6,40 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GitClient } from '../../cli/src/clients/git.js';
+import { shortRunGoEnv } from '../../cli/src/clients/go-env.js';
+import { HelmClient } from '../../cli/src/clients/helm.js';
+import { defaultConfig } from '../../cli/src/config.js';
+import { environmentsOf, renderTargetOf, RENDER_KUBE_VERSION } from '../../cli/src/project.js';
 import { ExecaRunner } from '../../cli/src/runtime/runner.js';
 import { helmBinary } from '../support/cluster.js';
-import { exitCodeFor, listRules, validateRepository, type ValidationReport } from '../../cli/src/policy/index.js';
+import {
+  exitCodeFor,
+  listRules,
+  validateRepository,
+  type ValidateOptions,
+  type ValidationReport,
+} from '../../cli/src/policy/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/policy/', import.meta.url));
 
-// the CLI's own runner: the engine gets exactly what `todoctl validate` gives it
+// the CLI's own runner and clients: the engine gets exactly what `todoctl validate` gives it
 const run = new ExecaRunner(process.env.PATH ?? '');
+const config = defaultConfig();
+const options = (root: string): ValidateOptions => ({
+  root,
+  envs: [...environmentsOf(config).keys()],
+  renderTarget: renderTargetOf(config, root),
+  kubeVersion: RENDER_KUBE_VERSION,
+  scopes: ['chart', 'manifest'],
+});
 
-let helm: string;
+let helm: HelmClient;
 let report: ValidationReport;
 beforeAll(async () => {
-  helm = helmBinary();
-  report = await validateRepository({ run, helm }, { root: ROOT, scopes: ['chart', 'manifest'] });
+  helm = new HelmClient(run, {}, helmBinary());
+  report = await validateRepository({ helm: helm.withEnv(shortRunGoEnv(process.env)), git: new GitClient(run) }, options(ROOT));
 });
 
 describe('the repository charts', () => {
@@ -69,15 +88,11 @@ describe('the repository charts', () => {
   });
 
   it('render one ValidatingAdmissionPolicy and binding per admission rule, with the catalog CEL', async () => {
-    const { stdout } = await run.run(helm, [
-      'template',
-      'todo-infrastructure',
-      `${ROOT}charts/todo-infrastructure`,
-      '-f',
-      `${ROOT}charts/todo-infrastructure/values-dev.yaml`,
-      '--kube-version',
-      '1.36.0',
-    ]);
+    const { stdout } = await helm.template('todo-infrastructure', `${ROOT}charts/todo-infrastructure`, {
+      namespace: 'default',
+      valuesFiles: [`${ROOT}charts/todo-infrastructure/values-dev.yaml`],
+      kubeVersion: RENDER_KUBE_VERSION,
+    });
     const objects = parseAllDocuments(stdout).map(
       (d) =>
         d.toJS() as {
@@ -98,17 +113,11 @@ describe('the repository charts', () => {
   });
 
   it('fail a staging/prod render that drops below 2 replicas, naming the value to change', async () => {
-    const result = await run.run(helm, [
-      'template',
-      'x',
-      `${ROOT}charts/todo-backend`,
-      '-f',
-      `${ROOT}charts/todo-backend/values-prod.yaml`,
-      '--set',
-      'autoscaling.minReplicas=1',
-      '--kube-version',
-      '1.36.0',
-    ]);
+    const result = await helm.template('x', `${ROOT}charts/todo-backend`, {
+      namespace: 'todo-prod',
+      valuesFiles: [`${ROOT}charts/todo-backend/values-prod.yaml`, `${FIXTURES}values/min-replicas-1.yaml`],
+      kubeVersion: RENDER_KUBE_VERSION,
+    });
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toContain('environment prod needs at least 2 replicas: set autoscaling.minReplicas');
   });
@@ -116,7 +125,7 @@ describe('the repository charts', () => {
 
 describe('bad input', () => {
   it('becomes findings naming file and line: failed template, invalid values YAML, missing values file', async () => {
-    const bad = await validateRepository({ run, helm }, { root: `${FIXTURES}render-fail`, scopes: ['chart', 'manifest'] });
+    const bad = await validateRepository({ helm, git: new GitClient(run) }, options(`${FIXTURES}render-fail`));
     expect(bad.toolErrors).toEqual([]);
     const render = bad.findings.filter((f) => f.rule === 'TODO-HELM-002' && f.status === 'fail');
     expect(render).toEqual(

@@ -37,7 +37,7 @@ describe('todoctl validate', () => {
     expect(failures).toEqual([]);
     expect(result.code).toBe(0);
     expect(report.summary.envs).toEqual(['dev', 'staging', 'prod']);
-    expect(report.summary.charts).toEqual(['todo-backend', 'todo-frontend', 'todo-infrastructure']);
+    expect(report.summary.charts).toEqual(['todo-backend', 'todo-common', 'todo-frontend', 'todo-infrastructure']);
     expect(report.summary.pass).toBeGreaterThan(100);
   });
 
@@ -98,7 +98,7 @@ describe('todoctl validate', () => {
     expect((await todoctl(['validate', '--env', 'dev,qa'])).code).toBe(2);
     const badFormat = await todoctl(['validate', '-o', 'table']);
     expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toContain('Use -o text|json|sarif|junit');
+    expect(badFormat.stderr).toContain('Use -o text|json|yaml|sarif|junit');
   });
 
   it('lists the rule catalog as JSON', async () => {

@@ -1,9 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The pinned tool versions of test/cluster/versions.env (KUBERNETES_VERSION, HELM4_VERSION, ...). */
+export function pinnedVersions(): Record<string, string> {
+  const text = readFileSync(path.join(repoRoot, 'test/cluster/versions.env'), 'utf8');
+  return Object.fromEntries([...text.matchAll(/^([A-Z0-9_]+)=(\S+)/gm)].map((m) => [m[1]!, m[2]!]));
+}
 
 /** The kubeconfig `npm run cluster:up` writes. */
 export function testKubeconfig(): string {
@@ -67,5 +73,24 @@ export async function eventually<T>(
       throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     }
     await new Promise((r) => setTimeout(r, o.intervalMs ?? 500));
+  }
+}
+
+/**
+ * `helm dependency build` for every chart of the repository that has dependencies (the
+ * todo-common library), as `todoctl validate` does, so plain `helm install charts/<chart>`
+ * works in the tests as the README says it does after that step.
+ */
+export async function buildChartDependencies(): Promise<void> {
+  const [{ HelmClient }, { ExecaRunner }, policy] = await Promise.all([
+    import('../../cli/src/clients/helm.js'),
+    import('../../cli/src/runtime/runner.js'),
+    import('../../cli/src/policy/index.js'),
+  ]);
+  const helm = new HelmClient(new ExecaRunner(process.env.PATH ?? ''), {}, tool('helm'));
+  const catalog = await policy.loadCatalog(policy.BUNDLED_CATALOG);
+  for (const chart of policy.discoverCharts(repoRoot)) {
+    const failed = await policy.buildDependencies(helm, repoRoot, chart, catalog);
+    if (failed.length > 0) throw new Error(failed.map((f) => f.message).join('\n'));
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeRunner } from '../../test/helpers/fake-runner.js';
 import { MissingToolError, ToolError, UsageError } from '../runtime/errors.js';
+import { shortRunGoEnv } from './go-env.js';
 import { HelmClient } from './helm.js';
 
 const target = { kubeconfig: '/tmp/kc', context: 'kind-a', namespace: 'todo-dev' };
@@ -67,24 +68,24 @@ describe.each([
         app_version: '0.1.0',
       },
     ];
-    const runner = new FakeRunner()
-      .expect('helm', versionCall, { stdout: version })
-      .expect('helm', [...(major === 3 ? ['list', '--all'] : ['list']), '--output', 'json', ...targetArgs], {
-        stdout: JSON.stringify(listed),
-      });
+    // one spelling for both majors: every status flag (Helm 3 hides some by default, Helm 4 has no --all)
+    const runner = new FakeRunner().expect('helm', [...HelmClient.listArgs(), ...targetArgs], {
+      stdout: JSON.stringify(listed),
+    });
     const releases = await new HelmClient(runner, target).list();
     expect(releases).toMatchObject([{ name: 'todo-backend', revision: 2, status: 'failed' }]);
     runner.assertDone();
   });
 
-  it('asks for the version only once per client', async () => {
+  it('asks for the version once per process, however many clients ask', async () => {
     const runner = new FakeRunner()
       .expect('helm', versionCall, { stdout: version })
       .expect('helm', ['uninstall', 'a', ...targetArgs])
       .expect('helm', ['uninstall', 'b', ...targetArgs]);
     const helm = new HelmClient(runner, target);
     await helm.uninstall('a');
-    await helm.uninstall('b');
+    // a second client of the same process (runner), with other settings, asks no more
+    await new HelmClient(runner, target).withEnv({ GOGC: 'off' }).uninstall('b');
     runner.assertDone();
   });
 });
@@ -141,17 +142,17 @@ describe('HelmClient', () => {
   });
 
   it("reports a failed command with the tool, the subcommand and helm's own reason", async () => {
-    const runner = new FakeRunner()
-      .expect('helm', versionCall, { stdout: 'v3.21.4' })
-      .expect('helm', ['list', '--all', '--output', 'json'], {
-        exitCode: 1,
-        stderr: 'Error: Kubernetes cluster unreachable: connection refused\n',
-      });
+    const runner = new FakeRunner().expect('helm', HelmClient.listArgs(), {
+      exitCode: 3,
+      stderr: 'Error: Kubernetes cluster unreachable: connection refused\n',
+    });
     const error = await new HelmClient(runner).list().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ToolError);
     expect((error as ToolError).message).toBe(
-      'helm list failed (exit code 1): Error: Kubernetes cluster unreachable: connection refused',
+      'helm list failed (exit code 3): Error: Kubernetes cluster unreachable: connection refused',
     );
+    // helm's own exit code is kept on the error; todoctl's is 1 (a tool said no) whatever helm's was
+    expect((error as ToolError).toolExitCode).toBe(3);
     expect((error as ToolError).exitCode).toBe(1);
   });
 
@@ -160,6 +161,57 @@ describe('HelmClient', () => {
     const error = await new HelmClient(runner).majorVersion().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MissingToolError);
     expect((error as MissingToolError).exitCode).toBe(2);
+  });
+
+  it('spells lint, template and dependency build for offline rendering, and normalises template output', async () => {
+    const render = {
+      namespace: 'team-a',
+      valuesFiles: ['v.yaml'],
+      apiVersions: ['monitoring.coreos.com/v1'],
+      kubeVersion: '1.36.0',
+    };
+    const runner = new FakeRunner()
+      .expect('helm', ['lint', 'charts/x', '--strict', '--values', 'v.yaml', '--kube-version', '1.36.0'])
+      .expect(
+        'helm',
+        [
+          'template',
+          'rel',
+          'charts/x',
+          '--namespace',
+          'team-a',
+          '--values',
+          'v.yaml',
+          '--api-versions',
+          'monitoring.coreos.com/v1',
+          '--kube-version',
+          '1.36.0',
+        ],
+        // Helm 4 prints a blank line before each separator; Helm 3 does not
+        { stdout: '---\n# Source: x/templates/a.yaml\nkind: A\n\n---\n# Source: x/templates/b.yaml\nkind: B\n\n' },
+      )
+      .expect('helm', ['dependency', 'build', 'charts/x', '--skip-refresh'], { exitCode: 1, stderr: 'Error: no repository' });
+    const helm = new HelmClient(runner, target);
+    await helm.lint('charts/x', { valuesFiles: ['v.yaml'], kubeVersion: '1.36.0' });
+    const rendered = await helm.template('rel', 'charts/x', render);
+    expect(rendered.stdout).toBe('---\n# Source: x/templates/a.yaml\nkind: A\n---\n# Source: x/templates/b.yaml\nkind: B\n');
+    // a failed build is a result for the caller to report, not a throw
+    expect((await helm.dependencyBuild('charts/x')).exitCode).toBe(1);
+    runner.assertDone();
+  });
+
+  it('passes its batch environment to every helm process', async () => {
+    const runner = new FakeRunner().on('helm', () => true, { stdout: '' });
+    const helm = new HelmClient(runner).withEnv(shortRunGoEnv({}));
+    await helm.lint('c', { kubeVersion: '1.36.0' });
+    await helm.template('r', 'c', { namespace: 'n', kubeVersion: '1.36.0' });
+    expect(runner.calls.map((c) => c.options?.env)).toEqual([
+      { GOGC: 'off', GOMEMLIMIT: '512MiB' },
+      { GOGC: 'off', GOMEMLIMIT: '512MiB' },
+    ]);
+    // a GOGC or GOMEMLIMIT the user set is left alone
+    expect(shortRunGoEnv({ GOGC: '100' })).toEqual({});
+    expect(shortRunGoEnv({ GOMEMLIMIT: '2GiB' })).toEqual({});
   });
 
   it('refuses Helm 2', async () => {

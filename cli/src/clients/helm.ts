@@ -1,7 +1,8 @@
-import { z } from 'zod';
-import { MissingToolError, ToolError, UsageError } from '../runtime/errors.js';
+import { z } from '../runtime/schema.js';
+import { ToolError, UsageError } from '../runtime/errors.js';
 import type { Runner, RunResult } from '../runtime/runner.js';
 import type { KubeTarget } from './target.js';
+import { ToolClient } from './tool.js';
 
 export type HelmMajor = 3 | 4;
 
@@ -26,55 +27,73 @@ export interface RollbackOptions {
 }
 
 const revisionSchema = z.object({
-  revision: z.number().int(),
+  revision: z.int(),
   updated: z.string(),
   status: z.string(),
   chart: z.string(),
-  app_version: z.string().optional().default(''),
-  description: z.string().optional().default(''),
+  app_version: z._default(z.string(), ''),
+  description: z._default(z.string(), ''),
 });
 export type HelmRevision = z.infer<typeof revisionSchema>;
 
 const releaseSchema = z.object({
   name: z.string(),
   namespace: z.string(),
-  revision: z.union([z.string(), z.number()]).transform((r) => Number(r)),
+  revision: z.pipe(
+    z.union([z.string(), z.number()]),
+    z.transform((r) => Number(r)),
+  ),
   updated: z.string(),
   status: z.string(),
   chart: z.string(),
-  app_version: z.string().optional().default(''),
+  app_version: z._default(z.string(), ''),
 });
 export type HelmRelease = z.infer<typeof releaseSchema>;
 
+export interface RenderOptions {
+  /** Namespace the release is rendered for. */
+  namespace: string;
+  valuesFiles?: readonly string[];
+  /** Kubernetes version to render for (helm 3's default is old enough that kubeVersion constraints reject it). */
+  kubeVersion: string;
+  /** API groups to treat as served, so CRD-guarded templates render too. */
+  apiVersions?: readonly string[];
+}
+
+export interface LintOptions {
+  valuesFiles?: readonly string[];
+  kubeVersion: string;
+  strict?: boolean;
+}
+
+/** `helm list`'s status filters, all of them: every release, whatever its state. */
+const LIST_STATUSES = ['--deployed', '--failed', '--pending', '--superseded', '--uninstalling', '--uninstalled'];
+
 /**
- * Typed wrapper around the helm binary. It is the only place in todoctl that
- * knows how Helm 3 and Helm 4 spell their flags:
+ * `helm version` answers, per runner and binary: a process has one runner, so helm is asked once
+ * per process however many clients the commands create.
+ */
+const versions = new WeakMap<Runner, Map<string, Promise<string>>>();
+
+/**
+ * Typed wrapper around the helm binary, and the only module that starts it. It is the only
+ * place in todoctl that knows how Helm 3 and Helm 4 differ:
  *   - roll back on failure: v3 `--atomic`, v4 `--rollback-on-failure`
  *   - wait for readiness:   v3 `--wait`,   v4 `--wait=watcher` (kstatus)
- *   - list every status:    v3 `list --all`, v4 `list` (all statuses is the default; `--all` is gone)
+ *   - list every status:    v3 `list --all`, v4 `list` (`--all` is gone): both take every status flag
+ *   - template output:      v4 leaves a blank line before each `---`; v3 does not (normalised here)
  * Everything else asks for behaviour, not flags.
  */
-export class HelmClient {
-  private major: Promise<HelmMajor> | undefined;
+export class HelmClient extends ToolClient {
+  protected readonly installHint =
+    'Install Helm 3.x or 4.x (https://helm.sh/docs/intro/install/) and make sure it is on PATH, or set TODOCTL_HELM to its path.';
 
-  constructor(
-    private readonly runner: Runner,
-    private readonly target: KubeTarget = {},
-    private readonly binary = 'helm',
-  ) {}
-
-  /** Detects the major version once per client. */
-  majorVersion(): Promise<HelmMajor> {
-    this.major ??= this.detectMajor();
-    return this.major;
+  constructor(runner: Runner, target: KubeTarget = {}, binary = 'helm', env: Readonly<Record<string, string>> = {}) {
+    super(runner, target, binary, env);
   }
 
-  async version(): Promise<string> {
-    const result = await this.exec(['version', '--template', '{{.Version}}'], { global: false });
-    return result.stdout.trim();
-  }
-
-  private async detectMajor(): Promise<HelmMajor> {
+  /** The major version, from the one `helm version` call of this process. */
+  async majorVersion(): Promise<HelmMajor> {
     const version = await this.version();
     const match = /^v?(\d+)\./.exec(version);
     const major = match ? Number(match[1]) : NaN;
@@ -84,6 +103,20 @@ export class HelmClient {
       });
     }
     return major;
+  }
+
+  /** `helm version`, asked once per process (per runner and binary). */
+  version(): Promise<string> {
+    let byBinary = versions.get(this.runner);
+    if (!byBinary) versions.set(this.runner, (byBinary = new Map()));
+    let version = byBinary.get(this.binary);
+    if (!version) {
+      version = this.exec(['version', '--template', '{{.Version}}'], { global: false }).then((r) => r.stdout.trim());
+      // a failure (helm missing) is not remembered: the next caller gets the same error afresh
+      version.catch(() => byBinary.delete(this.binary));
+      byBinary.set(this.binary, version);
+    }
+    return version;
   }
 
   /** Flags that point helm at the cluster and namespace. */
@@ -141,46 +174,77 @@ export class HelmClient {
   }
 
   async list(o: { allNamespaces?: boolean } = {}): Promise<HelmRelease[]> {
-    const result = await this.exec(HelmClient.listArgs(await this.majorVersion(), o));
+    const result = await this.exec(HelmClient.listArgs(o));
     return parseJson(result, z.array(releaseSchema), 'helm list');
   }
 
-  /** Lists releases in every status (failed and pending too), as `helm list` shows them in Helm 4. */
-  static listArgs(major: HelmMajor, o: { allNamespaces?: boolean } = {}): string[] {
-    const args = major === 3 ? ['list', '--all', '--output', 'json'] : ['list', '--output', 'json'];
+  /**
+   * Lists releases in every status (failed and pending too). Helm 3 shows only deployed and
+   * failed ones unless asked (`--all`), Helm 4 shows all and has no `--all`; both take the
+   * status flags, so naming every status is one spelling for both and needs no version probe.
+   */
+  static listArgs(o: { allNamespaces?: boolean } = {}): string[] {
+    const args = ['list', ...LIST_STATUSES, '--output', 'json'];
     if (o.allNamespaces) args.push('--all-namespaces');
     return args;
   }
 
-  async lint(chart: string, valuesFiles: readonly string[] = []): Promise<RunResult> {
-    return this.exec(['lint', chart, ...valuesFiles.flatMap((f) => ['--values', f])], { check: false, global: false });
+  /** `helm lint`; a failing lint is a result (check exitCode), not a throw. */
+  async lint(chart: string, o: LintOptions): Promise<RunResult> {
+    return this.exec(HelmClient.lintArgs(chart, o), { check: false, global: false });
   }
 
-  async template(release: string, chart: string, valuesFiles: readonly string[] = []): Promise<RunResult> {
-    return this.exec(['template', release, chart, ...valuesFiles.flatMap((f) => ['--values', f])], {
-      check: false,
-      global: false,
-    });
+  static lintArgs(chart: string, o: LintOptions): string[] {
+    const args = ['lint', chart];
+    if (o.strict !== false) args.push('--strict');
+    for (const f of o.valuesFiles ?? []) args.push('--values', f);
+    args.push('--kube-version', o.kubeVersion);
+    return args;
+  }
+
+  /**
+   * `helm template` for a release in a namespace; a chart that does not render is a result
+   * (check exitCode), not a throw. stdout is the same text under Helm 3 and 4.
+   */
+  async template(release: string, chart: string, o: RenderOptions): Promise<RunResult> {
+    const result = await this.exec(HelmClient.templateArgs(release, chart, o), { check: false, global: false });
+    return result.exitCode === 0 ? { ...result, stdout: normaliseTemplate(result.stdout) } : result;
+  }
+
+  static templateArgs(release: string, chart: string, o: RenderOptions): string[] {
+    const args = ['template', release, chart, '--namespace', o.namespace];
+    for (const f of o.valuesFiles ?? []) args.push('--values', f);
+    for (const api of o.apiVersions ?? []) args.push('--api-versions', api);
+    args.push('--kube-version', o.kubeVersion);
+    return args;
+  }
+
+  /** `helm dependency build`: packs the chart's pinned dependencies into its charts/ folder. */
+  async dependencyBuild(chart: string): Promise<RunResult> {
+    // --skip-refresh: the charts here come from file:// or the lock; never refresh every repository the user has added
+    return this.exec(['dependency', 'build', chart, '--skip-refresh'], { check: false, global: false });
+  }
+
+  /** `helm test RELEASE`: runs the release's test hooks; a failing test is a result, not a throw. */
+  async test(release: string, o: { timeout?: string; logs?: boolean } = {}): Promise<RunResult> {
+    const args = ['test', release];
+    if (o.logs) args.push('--logs');
+    if (o.timeout) args.push('--timeout', o.timeout);
+    return this.exec(args, { check: false });
   }
 
   /** Runs helm with the target flags; a non-zero exit throws ToolError unless check is false. */
-  private async exec(args: string[], o: { check?: boolean; global?: boolean } = {}): Promise<RunResult> {
-    const argv = o.global === false ? args : [...args, ...this.targetArgs()];
-    const result = await this.runner.run(this.binary, argv);
-    if (result.exitCode === 127) {
-      throw new MissingToolError(
-        this.binary,
-        'Install Helm 3.x or 4.x (https://helm.sh/docs/intro/install/) and make sure it is on PATH.',
-      );
-    }
-    if (o.check !== false && result.exitCode !== 0) {
-      throw new ToolError(this.binary, argv, result.exitCode, result.stderr);
-    }
-    return result;
+  private exec(args: string[], o: { check?: boolean; global?: boolean } = {}): Promise<RunResult> {
+    return this.start(o.global === false ? args : [...args, ...this.targetArgs()], o);
   }
 }
 
-function parseJson<T>(result: RunResult, schema: z.ZodType<T>, what: string): T {
+/** Helm 4 leaves a blank line before each document separator, Helm 3 does not: one form for both. */
+export function normaliseTemplate(stdout: string): string {
+  return `${stdout.replace(/\n\s*\n(?=---\n)/g, '\n').trimEnd()}\n`;
+}
+
+function parseJson<T>(result: RunResult, schema: z.ZodMiniType<T>, what: string): T {
   let data: unknown;
   try {
     data = JSON.parse(result.stdout || 'null');

@@ -1,14 +1,16 @@
-import { MissingToolError, ToolError } from '../runtime/errors.js';
+import { ToolError } from '../runtime/errors.js';
 import type { Runner, RunResult } from '../runtime/runner.js';
+import { podState, type PodLike, type PodState } from './pod-state.js';
 import type { KubeTarget } from './target.js';
+import { ToolClient } from './tool.js';
 
 /** Typed wrapper around kubectl: target flags in one place, JSON output forced. */
-export class KubectlClient {
-  constructor(
-    private readonly runner: Runner,
-    private readonly target: KubeTarget = {},
-    private readonly binary = 'kubectl',
-  ) {}
+export class KubectlClient extends ToolClient {
+  protected readonly installHint = 'Install kubectl (https://kubernetes.io/docs/tasks/tools/) and make sure it is on PATH.';
+
+  constructor(runner: Runner, target: KubeTarget = {}, binary = 'kubectl', env: Readonly<Record<string, string>> = {}) {
+    super(runner, target, binary, env);
+  }
 
   targetArgs(o: { namespaced?: boolean } = {}): string[] {
     const args: string[] = [];
@@ -33,6 +35,12 @@ export class KubectlClient {
     }
   }
 
+  /** The pods of the target namespace (or matching `selector`), as `kubectl get pods` shows them. */
+  async listPods(o: { selector?: string } = {}): Promise<PodState[]> {
+    const list = await this.getJson<{ items?: PodLike[] }>('pods', undefined, o.selector ? { selector: o.selector } : {});
+    return (list.items ?? []).map(podState);
+  }
+
   /** Client and server versions; a server that cannot be reached is a ToolError. */
   async version(): Promise<{ clientVersion: string; serverVersion: string }> {
     const result = await this.exec(['version', '--output', 'json', ...this.targetArgs({ namespaced: false })]);
@@ -50,15 +58,7 @@ export class KubectlClient {
     return this.exec(['rollout', 'status', `${kind}/${name}`, '--timeout', timeout, ...this.targetArgs()]);
   }
 
-  private async exec(argv: string[]): Promise<RunResult> {
-    const result = await this.runner.run(this.binary, argv);
-    if (result.exitCode === 127) {
-      throw new MissingToolError(
-        this.binary,
-        'Install kubectl (https://kubernetes.io/docs/tasks/tools/) and make sure it is on PATH.',
-      );
-    }
-    if (result.exitCode !== 0) throw new ToolError(this.binary, argv, result.exitCode, result.stderr);
-    return result;
+  private exec(argv: string[]): Promise<RunResult> {
+    return this.start(argv);
   }
 }

@@ -7,10 +7,10 @@ const serverVersion = JSON.stringify({ clientVersion: { gitVersion: 'v1.36.3' },
 
 describe('todoctl doctor', () => {
   it('passes when node, helm, kubectl and the cluster answer, and reports JSON on stdout', async () => {
+    // helm and the cluster are asked side by side, so in any order
     const runner = new FakeRunner({ kubectl: '/usr/bin/kubectl' })
-      .expect('helm', versionCall, { stdout: 'v4.3.1' })
-      .expect('helm', versionCall, { stdout: 'v4.3.1' })
-      .expect('kubectl', ['version', '--output', 'json', '--context', 'kwok'], { stdout: serverVersion });
+      .on('helm', versionCall, { stdout: 'v4.3.1' })
+      .on('kubectl', ['version', '--output', 'json', '--context', 'kwok'], { stdout: serverVersion });
     const run = await runTodoctl(['doctor', '-o', 'json', '--context', 'kwok'], { runner });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
@@ -25,19 +25,19 @@ describe('todoctl doctor', () => {
       'kubectl-ai': 'warn',
     });
     expect(report.checks.find((c) => c.name === 'helm')?.detail).toBe('v4.3.1 (Helm 4)');
-    runner.assertDone();
+    // one `helm version` serves both the version and the major version
+    expect(runner.calls.filter((c) => c.cmd === 'helm')).toHaveLength(1);
   });
 
   it('fails with exit 1 and a fix for each missing piece', async () => {
     const runner = new FakeRunner()
-      .expect('helm', versionCall, { exitCode: 127 })
-      .expect('kubectl', ['version', '--output', 'json'], { exitCode: 127 });
+      .on('helm', versionCall, { exitCode: 127 })
+      .on('kubectl', ['version', '--output', 'json'], { exitCode: 127 });
     const run = await runTodoctl(['doctor'], { runner, nodeVersion: 'v20.20.2' });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(/^node\s+fail\s+v20\.20\.2\s+Install Node\.js >= 22\.12/m);
     expect(run.stdout).toMatch(/^helm\s+fail\s+helm was not found on PATH/m);
     expect(run.stdout).toMatch(/^kubectl\s+fail/m);
     expect(run.stderr).toContain('4 check(s) failed: node, helm, kubectl, cluster');
-    runner.assertDone();
   });
 });

@@ -1,30 +1,30 @@
-import { runStatus } from '../actions/status/status.js';
+import { runStatus, type StatusReport } from '../actions/status/status.js';
 import type { Deps } from '../deps.js';
-import { parseOutputFormat, printResult, renderTable } from '../runtime/output.js';
+import { FORMATS } from '../runtime/formats.js';
+import { chooseFormat, fieldColumns, printResult, renderTable, type View } from '../runtime/output.js';
+
+export const statusView: View<StatusReport> = {
+  formats: FORMATS.status,
+  text: (report) =>
+    renderTable(
+      report.releases,
+      fieldColumns({ release: 'name', revision: 'revision', status: 'status', chart: 'chart', 'app version': 'app_version' }),
+    ) +
+    '\n' +
+    renderTable(
+      report.pods,
+      fieldColumns({
+        pod: 'name',
+        ready: 'readyContainers',
+        status: 'status',
+        restarts: 'restarts',
+        'last exit': 'lastExitCode',
+        node: 'node',
+      }),
+    ),
+};
 
 export default async function status(deps: Deps): Promise<void> {
-  const format = parseOutputFormat(deps.globals.output);
-  const report = await runStatus(deps);
-  if (format === 'table') {
-    deps.io.stdout.write(
-      renderTable(report.releases, [
-        { header: 'release', value: (r) => r.name },
-        { header: 'revision', value: (r) => r.revision },
-        { header: 'status', value: (r) => r.status },
-        { header: 'chart', value: (r) => r.chart },
-        { header: 'app version', value: (r) => r.app_version },
-      ]) + '\n',
-    );
-  }
-  await printResult(deps.io.stdout, format, report, {
-    rows: report.pods,
-    columns: [
-      { header: 'pod', value: (p) => p.name },
-      { header: 'ready', value: (p) => p.readyContainers },
-      { header: 'status', value: (p) => p.status },
-      { header: 'restarts', value: (p) => p.restarts },
-      { header: 'last exit', value: (p) => p.lastExitCode },
-      { header: 'node', value: (p) => p.node },
-    ],
-  });
+  const format = chooseFormat(deps.globals.output, statusView.formats);
+  await printResult(deps.io.stdout, statusView, format, await runStatus(deps), { color: deps.io.color });
 }

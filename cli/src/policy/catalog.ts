@@ -3,106 +3,115 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import { z } from '../runtime/schema.js';
 
-const ruleId = z.string().regex(/^TODO-[A-Z][A-Z0-9]*-[0-9]{3}$/, 'rule ids look like TODO-K8S-001');
-const nonEmpty = z.string().trim().min(1);
+const ruleId = z.string().check(z.regex(/^TODO-[A-Z][A-Z0-9]*-[0-9]{3}$/, 'rule ids look like TODO-K8S-001'));
+const nonEmpty = z.string().check(z.trim(), z.minLength(1));
+const shortText = z.string().check(z.trim(), z.minLength(1), z.maxLength(1024));
 
 export const ruleSchema = z
-  .object({
+  .strictObject({
     id: ruleId,
-    title: nonEmpty.max(1024),
+    title: shortText,
     principle: nonEmpty,
     severity: z.enum(['error', 'warning', 'note']),
     scope: z.enum(['manifest', 'dockerfile', 'repo', 'chart']),
-    rationale: nonEmpty.max(1024),
+    rationale: shortText,
     fix: nonEmpty,
-    kinds: z.array(nonEmpty).min(1).optional(),
-    cel: nonEmpty.optional(),
+    kinds: z.optional(z.array(nonEmpty).check(z.minLength(1))),
+    cel: z.optional(nonEmpty),
     /** Exported as a ValidatingAdmissionPolicy (object-local standard CEL only). */
-    admission: z.boolean().optional(),
+    admission: z.optional(z.boolean()),
     /** YAML key used to find the line a human edits. */
-    locate: nonEmpty.optional(),
-    equivalents: z.record(z.string(), z.string()).optional(),
+    locate: z.optional(nonEmpty),
+    equivalents: z.optional(z.record(z.string(), z.string())),
   })
-  .strict()
-  .superRefine((rule, ctx) => {
-    if (rule.scope === 'manifest') {
-      if (!rule.cel) ctx.addIssue({ code: 'custom', path: ['cel'], message: 'manifest rules need a cel expression' });
-      if (!rule.kinds) ctx.addIssue({ code: 'custom', path: ['kinds'], message: 'manifest rules need kinds' });
-      if (rule.admission && rule.cel && /(?<![.\w])(objects|env)\b/.test(rule.cel.replace(/'[^']*'/g, "''"))) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['admission'],
-          message: 'admission rules may only use object and variables, not objects or env',
-        });
-      }
-    } else if (rule.cel || rule.admission) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cel'],
-        message: `${rule.scope} rules are implemented in code and take no cel/admission`,
-      });
-    }
-  });
-
-export const catalogSchema = z
-  .object({
-    apiVersion: z.literal('todoctl.dev/v1'),
-    kind: z.literal('RuleCatalog'),
-    variables: z.array(z.object({ name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), expression: nonEmpty }).strict()).default([]),
-    kinds: z.record(z.string(), z.object({ group: z.string(), version: nonEmpty, resource: nonEmpty }).strict()).default({}),
-    /** Globs never scanned by repo and dockerfile rules (fixtures that break rules on purpose). */
-    ignorePaths: z.array(nonEmpty).default([]),
-    /** Services: source directory, env var prefix, and the chart that deploys them. */
-    services: z
-      .array(z.object({ path: nonEmpty, prefix: z.string().regex(/^[A-Z][A-Z0-9]*$/), chart: nonEmpty.optional() }).strict())
-      .default([]),
-    rules: z.array(ruleSchema).min(1),
-  })
-  .strict()
-  .superRefine((catalog, ctx) => {
-    const seen = new Set<string>();
-    catalog.rules.forEach((rule, i) => {
-      if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${rule.id}` });
-      seen.add(rule.id);
-      for (const kind of rule.kinds ?? []) {
-        if (rule.admission && !catalog.kinds[kind]) {
+  .check(
+    z.superRefine((rule, ctx) => {
+      if (rule.scope === 'manifest') {
+        if (!rule.cel) ctx.addIssue({ code: 'custom', path: ['cel'], message: 'manifest rules need a cel expression' });
+        if (!rule.kinds) ctx.addIssue({ code: 'custom', path: ['kinds'], message: 'manifest rules need kinds' });
+        if (rule.admission && rule.cel && /(?<![.\w])(objects|env)\b/.test(rule.cel.replace(/'[^']*'/g, "''"))) {
           ctx.addIssue({
             code: 'custom',
-            path: ['rules', i, 'kinds'],
-            message: `kind ${kind} is not in the kinds table (needed for admission)`,
+            path: ['admission'],
+            message: 'admission rules may only use object and variables, not objects or env',
           });
         }
+      } else if (rule.cel || rule.admission) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cel'],
+          message: `${rule.scope} rules are implemented in code and take no cel/admission`,
+        });
       }
-    });
-  });
+    }),
+  );
+
+export const catalogSchema = z
+  .strictObject({
+    apiVersion: z.literal('todoctl.dev/v1'),
+    kind: z.literal('RuleCatalog'),
+    variables: z._default(
+      z.array(z.strictObject({ name: z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9]*$/)), expression: nonEmpty })),
+      [],
+    ),
+    kinds: z._default(z.record(z.string(), z.strictObject({ group: z.string(), version: nonEmpty, resource: nonEmpty })), {}),
+    /** Globs never scanned by repo and dockerfile rules (fixtures that break rules on purpose). */
+    ignorePaths: z._default(z.array(nonEmpty), []),
+    /** Services: source directory, env var prefix, and the chart that deploys them. */
+    services: z._default(
+      z.array(
+        z.strictObject({ path: nonEmpty, prefix: z.string().check(z.regex(/^[A-Z][A-Z0-9]*$/)), chart: z.optional(nonEmpty) }),
+      ),
+      [],
+    ),
+    rules: z.array(ruleSchema).check(z.minLength(1)),
+  })
+  .check(
+    z.superRefine((catalog, ctx) => {
+      const seen = new Set<string>();
+      catalog.rules.forEach((rule, i) => {
+        if (seen.has(rule.id))
+          ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${rule.id}` });
+        seen.add(rule.id);
+        for (const kind of rule.kinds ?? []) {
+          if (rule.admission && !catalog.kinds[kind]) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['rules', i, 'kinds'],
+              message: `kind ${kind} is not in the kinds table (needed for admission)`,
+            });
+          }
+        }
+      });
+    }),
+  );
 
 const isoDate = z.union([
-  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expires is a date YYYY-MM-DD'),
-  z.date().transform((d) => d.toISOString().slice(0, 10)),
+  z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expires is a date YYYY-MM-DD')),
+  z.pipe(
+    z.date(),
+    z.transform((d) => d.toISOString().slice(0, 10)),
+  ),
 ]);
 
-export const exemptionSchema = z
-  .object({
-    rule: ruleId,
-    target: nonEmpty,
-    reason: nonEmpty.min(10, 'say why the exemption is needed (at least 10 characters)'),
-    expires: isoDate,
-    owner: z.string().optional(),
-  })
-  .strict();
+export const exemptionSchema = z.strictObject({
+  rule: ruleId,
+  target: nonEmpty,
+  reason: z.string().check(z.trim(), z.minLength(10, 'say why the exemption is needed (at least 10 characters)')),
+  expires: isoDate,
+  owner: z.optional(z.string()),
+});
 
-export const exemptionsFileSchema = z
-  .object({
-    apiVersion: z.literal('todoctl.dev/v1'),
-    kind: z.literal('RuleExemptions'),
-    exemptions: z
-      .array(exemptionSchema)
-      .nullable()
-      .transform((v) => v ?? []),
-  })
-  .strict();
+export const exemptionsFileSchema = z.strictObject({
+  apiVersion: z.literal('todoctl.dev/v1'),
+  kind: z.literal('RuleExemptions'),
+  exemptions: z.pipe(
+    z.nullable(z.array(exemptionSchema)),
+    z.transform((v) => v ?? []),
+  ),
+});
 
 export type Rule = z.infer<typeof ruleSchema>;
 export type Catalog = z.infer<typeof catalogSchema>;
@@ -129,7 +138,7 @@ export const BUNDLED_CATALOG = fileURLToPath(new URL('../../../policies/rules.ya
  * js-yaml or the schema rejects is parsed again with the `yaml` package, whose source
  * positions give the line to fix, and whose verdict is the one reported.
  */
-export function parseYamlFile<T extends z.ZodType>(text: string, file: string, schema: T): z.output<T> {
+export function parseYamlFile<T extends z.ZodMiniType>(text: string, file: string, schema: T): z.output<T> {
   let fast: unknown;
   try {
     fast = loadYaml(text, { schema: CORE_SCHEMA });
@@ -141,7 +150,7 @@ export function parseYamlFile<T extends z.ZodType>(text: string, file: string, s
 }
 
 /** The `yaml` package's parse: slower, but every error maps to a line. */
-export function parseYamlFileWithPositions<T extends z.ZodType>(text: string, file: string, schema: T): z.output<T> {
+export function parseYamlFileWithPositions<T extends z.ZodMiniType>(text: string, file: string, schema: T): z.output<T> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const yamlError = doc.errors[0];

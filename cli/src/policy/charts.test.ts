@@ -2,10 +2,15 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_CATALOG, loadCatalog, type Catalog } from './catalog.js';
 import { CelRuleEvaluator } from './cel.js';
+import { FakeRunner } from '../../test/helpers/fake-runner.js';
+import { GitClient } from '../clients/git.js';
+import { shortRunGoEnv } from '../clients/go-env.js';
+import { HelmClient } from '../clients/helm.js';
+import { RENDER_KUBE_VERSION } from '../project.js';
+import type { RunResult } from '../runtime/runner.js';
 import { checkChartStructure, checkVersionBump, validateChartEnv, type ChartInfo } from './charts.js';
-import { batchHelmEnv, parseHelmError, parseRendered } from './helm.js';
 import { FileCache } from './locate.js';
-import type { RunResult, Runner } from './types.js';
+import { parseHelmError, parseRendered } from './render.js';
 
 const ROOT = fileURLToPath(new URL('../../../test/fixtures/policy/', import.meta.url));
 const good: ChartInfo = { name: 'good', dir: 'charts/good' };
@@ -17,20 +22,11 @@ beforeAll(async () => {
   evaluator = new CelRuleEvaluator(catalog);
 });
 
-/** A scripted runner: each handler answers matching argv; anything else fails the test. */
-function scripted(
-  handlers: { match: (cmd: string, args: string[]) => boolean; result: RunResult }[],
-): Runner & { calls: string[][] } {
-  const calls: string[][] = [];
-  const run = (async (cmd: string, args: string[]) => {
-    calls.push([cmd, ...args]);
-    const handler = handlers.find((h) => h.match(cmd, args));
-    if (!handler) throw new Error(`unscripted call: ${cmd} ${args.join(' ')}`);
-    return handler.result;
-  }) as Runner & { calls: string[][] };
-  run.calls = calls;
-  return run;
-}
+/** helm answering lint and template (in any order, as validate runs them side by side). */
+const helmRunner = (lint: RunResult, template: RunResult) =>
+  new FakeRunner().on('helm', ['lint'], lint).on('helm', ['template'], template);
+const renderDeps = (runner: FakeRunner) => ({ helm: new HelmClient(runner), kubeVersion: RENDER_KUBE_VERSION });
+const target = (env: string) => ({ release: 'good-release', namespace: `team-${env}` });
 const ok = (stdout = ''): RunResult => ({ exitCode: 0, stdout, stderr: '' });
 const failed = (stderr: string, stdout = ''): RunResult => ({ exitCode: 1, stdout, stderr });
 
@@ -76,11 +72,17 @@ describe('helm lint and template per environment (TODO-HELM-001, TODO-HELM-002)'
   const files = () => new FileCache(ROOT);
 
   it('evaluates manifest rules on rendered objects and points at the template line', async () => {
-    const run = scripted([
-      { match: (_c, a) => a[0] === 'lint', result: ok('1 chart(s) linted, 0 chart(s) failed') },
-      { match: (_c, a) => a[0] === 'template', result: ok(RENDERED) },
-    ]);
-    const findings = await validateChartEnv({ run, helm: 'helm' }, ROOT, good, 'staging', catalog, evaluator, files());
+    const run = helmRunner(ok('1 chart(s) linted, 0 chart(s) failed'), ok(RENDERED));
+    const findings = await validateChartEnv(
+      renderDeps(run),
+      ROOT,
+      good,
+      'staging',
+      target('staging'),
+      catalog,
+      evaluator,
+      files(),
+    );
     expect(findings.filter((f) => f.rule.startsWith('TODO-HELM')).map((f) => [f.rule, f.status])).toEqual([
       ['TODO-HELM-001', 'pass'],
       ['TODO-HELM-002', 'pass'],
@@ -94,27 +96,23 @@ describe('helm lint and template per environment (TODO-HELM-001, TODO-HELM-002)'
       env: 'staging',
       chart: 'good',
     });
-    const template = run.calls.find((c) => c[1] === 'template')!;
-    expect(template).toEqual(expect.arrayContaining(['--namespace', 'todo-staging', '-f']));
+    // the release name and namespace come from the render target (todoctl.yaml), not the chart
+    const template = run.calls.find((c) => c.args[0] === 'template')!;
+    expect(template.args.slice(0, 5)).toEqual(['template', 'good-release', `${ROOT}charts/good`, '--namespace', 'team-staging']);
+    expect(template.args).toEqual(expect.arrayContaining(['--kube-version', RENDER_KUBE_VERSION]));
   });
 
   it('turns a template execution error into a finding at the template line', async () => {
-    const run = scripted([
-      {
-        match: (_c, a) => a[0] === 'lint',
-        result: failed(
-          'Error: 1 chart(s) linted, 1 chart(s) failed',
-          '==> Linting\n[ERROR] templates/deployment.yaml: execution error at (good/templates/deployment.yaml:7:3): boom\n',
-        ),
-      },
-      {
-        match: (_c, a) => a[0] === 'template',
-        result: failed(
-          'Error: execution error at (good/templates/deployment.yaml:7:3): boom\n\nUse --debug flag to render out invalid YAML\n',
-        ),
-      },
-    ]);
-    const findings = await validateChartEnv({ run, helm: 'helm' }, ROOT, good, 'dev', catalog, evaluator, files());
+    const run = helmRunner(
+      failed(
+        'Error: 1 chart(s) linted, 1 chart(s) failed',
+        '==> Linting\n[ERROR] templates/deployment.yaml: execution error at (good/templates/deployment.yaml:7:3): boom\n',
+      ),
+      failed(
+        'Error: execution error at (good/templates/deployment.yaml:7:3): boom\n\nUse --debug flag to render out invalid YAML\n',
+      ),
+    );
+    const findings = await validateChartEnv(renderDeps(run), ROOT, good, 'dev', target('dev'), catalog, evaluator, files());
     expect(findings.find((f) => f.rule === 'TODO-HELM-002' && f.status === 'fail')).toMatchObject({
       file: 'charts/good/templates/deployment.yaml',
       line: 7,
@@ -131,11 +129,8 @@ describe('helm lint and template per environment (TODO-HELM-001, TODO-HELM-002)'
   it('maps a values schema error to the key in the environment values file', async () => {
     const schemaError =
       "Error: values don't meet the specifications of the schema(s) in the following chart(s):\ngood:\n- at '/image/tag': 'latest' does not match pattern '^v'\n";
-    const run = scripted([
-      { match: (_c, a) => a[0] === 'lint', result: failed(schemaError) },
-      { match: (_c, a) => a[0] === 'template', result: failed(schemaError) },
-    ]);
-    const findings = await validateChartEnv({ run, helm: 'helm' }, ROOT, good, 'prod', catalog, evaluator, files());
+    const run = helmRunner(failed(schemaError), failed(schemaError));
+    const findings = await validateChartEnv(renderDeps(run), ROOT, good, 'prod', target('prod'), catalog, evaluator, files());
     expect(findings.find((f) => f.rule === 'TODO-HELM-002' && f.status === 'fail')).toMatchObject({
       file: 'charts/good/values-prod.yaml',
       line: 3,
@@ -143,8 +138,8 @@ describe('helm lint and template per environment (TODO-HELM-001, TODO-HELM-002)'
   });
 
   it('reports a missing values file without running helm', async () => {
-    const run = scripted([]);
-    const findings = await validateChartEnv({ run, helm: 'helm' }, ROOT, broken, 'dev', catalog, evaluator, files());
+    const run = new FakeRunner();
+    const findings = await validateChartEnv(renderDeps(run), ROOT, broken, 'dev', target('dev'), catalog, evaluator, files());
     expect(findings[0]).toMatchObject({
       rule: 'TODO-HELM-002',
       status: 'fail',
@@ -226,84 +221,73 @@ describe('parseRendered typing', () => {
   });
 });
 
-describe('batchHelmEnv', () => {
-  it('turns the Go GC off under a memory cap for the helm batch', () => {
-    expect(batchHelmEnv({ PATH: '/usr/bin' })).toEqual({ GOGC: 'off', GOMEMLIMIT: '512MiB' });
-  });
-
-  it('leaves a GOGC or GOMEMLIMIT the user set alone', () => {
-    expect(batchHelmEnv({ GOGC: '100' })).toEqual({});
-    expect(batchHelmEnv({ GOMEMLIMIT: '2GiB' })).toEqual({});
-  });
-
+describe('the helm batch environment', () => {
   it('is passed to every helm process validateChartEnv starts', async () => {
-    const seen: (Record<string, string | undefined> | undefined)[] = [];
-    const run: Runner = async (_cmd, args, opts) => {
-      seen.push(opts?.env);
-      return args[0] === 'template' ? { exitCode: 0, stdout: RENDERED, stderr: '' } : { exitCode: 0, stdout: '', stderr: '' };
-    };
-    const helmEnv = batchHelmEnv({});
-    await validateChartEnv({ run, helm: 'helm', helmEnv }, ROOT, good, 'dev', catalog, evaluator, new FileCache(ROOT));
-    expect(seen).toEqual([helmEnv, helmEnv]);
+    const run = helmRunner(ok(), ok(RENDERED));
+    const helmEnv = shortRunGoEnv({});
+    const deps = { helm: new HelmClient(run).withEnv(helmEnv), kubeVersion: RENDER_KUBE_VERSION };
+    await validateChartEnv(deps, ROOT, good, 'dev', target('dev'), catalog, evaluator, new FileCache(ROOT));
+    expect(run.calls.map((c) => c.options?.env)).toEqual([helmEnv, helmEnv]);
   });
 });
 
 describe('version bump (TODO-HELM-004)', () => {
-  const git = (overrides: Record<string, RunResult>) =>
-    scripted([
-      ...Object.entries(overrides).map(([prefix, result]) => ({
-        match: (_c: string, a: string[]) => a.join(' ').startsWith(prefix),
-        result,
-      })),
-      { match: (_c, a) => a[0] === 'ls-files', result: ok('') },
-    ]);
+  const git = (overrides: Record<string, RunResult>) => {
+    const runner = new FakeRunner();
+    for (const [prefix, result] of Object.entries(overrides)) runner.on('git', (a) => a.join(' ').startsWith(prefix), result);
+    return new GitClient(runner.on('git', ['ls-files'], ok('')));
+  };
 
   it('is not evaluated without --base', async () => {
-    const findings = await checkVersionBump(scripted([]), 'git', ROOT, good, undefined, catalog);
+    const findings = await checkVersionBump(new GitClient(new FakeRunner()), ROOT, good, undefined, catalog);
     expect(findings).toEqual([expect.objectContaining({ rule: 'TODO-HELM-004', status: 'not-evaluated' })]);
   });
 
   it('passes when templates did not change', async () => {
     const run = git({ 'rev-parse': ok('abc'), diff: ok('') });
-    expect((await checkVersionBump(run, 'git', ROOT, good, 'main', catalog))[0]).toMatchObject({ status: 'pass' });
+    expect((await checkVersionBump(run, ROOT, good, 'main', catalog))[0]).toMatchObject({ status: 'pass' });
   });
 
+  /** git for a base that exists, where `files` changed and Chart.yaml was `previous`. */
+  const changed = (files: string, previous: string) => git({ 'rev-parse': ok('abc'), diff: ok(files), show: ok(previous) });
+
   it('passes a bumped version with a CHANGELOG entry', async () => {
-    const run = git({
-      'rev-parse': ok('abc'),
-      diff: ok('charts/good/templates/deployment.yaml\n'),
-      show: ok('apiVersion: v2\nname: good\nversion: 1.1.0\n'),
-    });
-    expect(await checkVersionBump(run, 'git', ROOT, good, 'main', catalog)).toEqual([
+    const run = changed('charts/good/templates/deployment.yaml\n', 'apiVersion: v2\nname: good\nversion: 1.1.0\n');
+    expect(await checkVersionBump(run, ROOT, good, 'main', catalog)).toEqual([
       expect.objectContaining({ status: 'pass', message: expect.stringContaining('1.1.0 -> 1.2.0') }),
     ]);
   });
 
   it('fails when templates changed but the version did not, at the version line', async () => {
-    const run = git({
-      'rev-parse': ok('abc'),
-      diff: ok('charts/good/templates/deployment.yaml\n'),
-      show: ok('apiVersion: v2\nname: good\nversion: 1.2.0\n'),
-    });
-    const findings = await checkVersionBump(run, 'git', ROOT, good, 'main', catalog);
+    const run = changed('charts/good/templates/deployment.yaml\n', 'apiVersion: v2\nname: good\nversion: 1.2.0\n');
+    const findings = await checkVersionBump(run, ROOT, good, 'main', catalog);
     expect(findings).toEqual([expect.objectContaining({ status: 'fail', file: 'charts/good/Chart.yaml', line: 3 })]);
   });
 
+  it("counts a change in a file:// library's templates as a change of the chart", async () => {
+    const runner = new FakeRunner()
+      .on('git', ['rev-parse'], ok('abc'))
+      .on('git', ['diff', '--name-only', 'main', '--', 'charts/common/templates'], ok('charts/common/templates/_labels.tpl\n'))
+      .on('git', ['diff'], ok(''))
+      .on('git', ['ls-files'], ok(''))
+      .on('git', ['show'], ok('apiVersion: v2\nname: good\nversion: 1.2.0\n'));
+    const findings = await checkVersionBump(new GitClient(runner), ROOT, good, 'main', catalog);
+    expect(findings).toEqual([
+      expect.objectContaining({ status: 'fail', message: expect.stringContaining('charts/common/templates/_labels.tpl') }),
+    ]);
+  });
+
   it('fails when the CHANGELOG has no entry for the new version', async () => {
-    const run = git({
-      'rev-parse': ok('abc'),
-      diff: ok('charts/broken-structure/templates/_helpers.tpl\n'),
-      show: ok('version: 0.9.0\n'),
-    });
+    const run = changed('charts/broken-structure/templates/_helpers.tpl\n', 'version: 0.9.0\n');
     const chart: ChartInfo = { name: 'good', dir: 'charts/good' };
-    const findings = await checkVersionBump(run, 'git', ROOT, { ...chart }, 'main', catalog);
+    const findings = await checkVersionBump(run, ROOT, { ...chart }, 'main', catalog);
     expect(findings.every((f) => f.status === 'pass')).toBe(true);
-    const noChangelog = await checkVersionBump(run, 'git', ROOT, broken, 'main', catalog);
+    const noChangelog = await checkVersionBump(run, ROOT, broken, 'main', catalog);
     expect(noChangelog.map((f) => f.file)).toContain('charts/broken-structure/CHANGELOG.md');
   });
 
   it('is not evaluated for an unknown base ref', async () => {
     const run = git({ 'rev-parse': failed('fatal: bad revision') });
-    expect((await checkVersionBump(run, 'git', ROOT, good, 'nope', catalog))[0]).toMatchObject({ status: 'not-evaluated' });
+    expect((await checkVersionBump(run, ROOT, good, 'nope', catalog))[0]).toMatchObject({ status: 'not-evaluated' });
   });
 });

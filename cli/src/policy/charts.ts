@@ -1,19 +1,26 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, join, posix, relative } from 'node:path';
 import semver from 'semver';
 import { parse as parseYaml } from 'yaml';
 import type { Catalog, Rule } from './catalog.js';
 import { lineOfYamlPath } from './catalog.js';
 import type { CelRuleEvaluator } from './cel.js';
-import { lintArgs, parseHelmError, parseRendered, runHelm, templateArgs, type RenderProblem } from './helm.js';
+import type { GitClient } from '../clients/git.js';
+import type { HelmClient } from '../clients/helm.js';
+import type { RunResult } from '../runtime/runner.js';
 import { lineOfKey, type FileCache } from './locate.js';
 import { evaluateManifests } from './manifests.js';
-import type { Env, Finding, Runner } from './types.js';
+import { parseHelmError, parseRendered, type RenderProblem } from './render.js';
+import type { Env, Finding, RenderTarget } from './types.js';
 
 export interface ChartInfo {
   name: string;
   /** Repository-relative directory, e.g. charts/todo-backend. */
   dir: string;
+  /** `type: library` in Chart.yaml: named templates only, never rendered on its own. */
+  library?: boolean;
+  /** Chart.yaml declares dependencies, so `helm dependency build` runs before lint and template. */
+  hasDependencies?: boolean;
 }
 
 /** Charts under <root>/charts (directories with a Chart.yaml). */
@@ -23,7 +30,20 @@ export function discoverCharts(root: string): ChartInfo[] {
   return readdirSync(chartsDir)
     .filter((name) => existsSync(join(chartsDir, name, 'Chart.yaml')))
     .sort()
-    .map((name) => ({ name, dir: `charts/${name}` }));
+    .map((name) => {
+      let meta: { type?: unknown; dependencies?: unknown } = {};
+      try {
+        meta = (parseYaml(readFileSync(join(chartsDir, name, 'Chart.yaml'), 'utf8')) ?? {}) as typeof meta;
+      } catch {
+        // checkChartStructure reports the broken Chart.yaml with its line
+      }
+      return {
+        name,
+        dir: `charts/${name}`,
+        ...(meta.type === 'library' ? { library: true } : {}),
+        ...(Array.isArray(meta.dependencies) && meta.dependencies.length > 0 ? { hasDependencies: true } : {}),
+      };
+    });
 }
 
 /** Bytes of a chart's templates and files: a cheap proxy for how long helm takes on it. */
@@ -81,7 +101,7 @@ export function checkChartStructure(root: string, chart: ChartInfo, envs: Env[],
       message: `version "${version}" is not strict SemVer (MAJOR.MINOR.PATCH)`,
     });
   }
-  if (!meta.appVersion)
+  if (!meta.appVersion && !chart.library)
     problems.push({
       file: chartYamlPath,
       line: 1,
@@ -89,13 +109,17 @@ export function checkChartStructure(root: string, chart: ChartInfo, envs: Env[],
     });
   if (meta.apiVersion !== 'v2')
     problems.push({ file: chartYamlPath, line: lineOfYamlPath(text, ['apiVersion']), message: 'apiVersion must be v2' });
-  const required = [
-    'values.yaml',
-    'values.schema.json',
-    'templates/_helpers.tpl',
-    'templates/NOTES.txt',
-    ...envs.map((e) => `values-${e}.yaml`),
-  ];
+  // A library chart holds named templates only: it is never installed, so it has no values per
+  // environment, no NOTES, no test hook and no chart-testing values of its own.
+  const required = chart.library
+    ? ['CHANGELOG.md']
+    : [
+        'values.yaml',
+        'values.schema.json',
+        'templates/_helpers.tpl',
+        'templates/NOTES.txt',
+        ...envs.map((e) => `values-${e}.yaml`),
+      ];
   for (const rel of required) {
     if (!existsSync(join(root, chart.dir, rel)))
       problems.push({ file: `${chart.dir}/${rel}`, line: 1, message: `${rel} is missing` });
@@ -113,7 +137,7 @@ export function checkChartStructure(root: string, chart: ChartInfo, envs: Env[],
     }
   }
   const testsDir = join(root, chart.dir, 'templates/tests');
-  if (!existsSync(testsDir) || readdirSync(testsDir).length === 0) {
+  if (!chart.library && (!existsSync(testsDir) || readdirSync(testsDir).length === 0)) {
     problems.push({
       file: `${chart.dir}/templates/tests`,
       line: 1,
@@ -121,11 +145,11 @@ export function checkChartStructure(root: string, chart: ChartInfo, envs: Env[],
     });
   }
   const ciDir = join(root, chart.dir, 'ci');
-  if (!existsSync(ciDir) || !readdirSync(ciDir).some((f) => f.endsWith('-values.yaml'))) {
+  if (!chart.library && (!existsSync(ciDir) || !readdirSync(ciDir).some((f) => f.endsWith('-values.yaml')))) {
     problems.push({ file: `${chart.dir}/ci`, line: 1, message: 'no ci/*-values.yaml files for chart-testing' });
   }
   const helpersPath = join(root, chart.dir, 'templates/_helpers.tpl');
-  if (existsSync(helpersPath)) {
+  if (!chart.library && existsSync(helpersPath)) {
     const helpers = readFileSync(helpersPath, 'utf8');
     for (const name of ['name', 'fullname', 'labels', 'selectorLabels', 'validateValues']) {
       if (!helpers.includes(`define "${chart.name}.${name}"`)) {
@@ -184,9 +208,32 @@ export function checkChartStructure(root: string, chart: ChartInfo, envs: Env[],
 }
 
 export interface RenderDeps {
-  run: Runner;
-  helm: string;
-  helmEnv?: Record<string, string>;
+  helm: HelmClient;
+  kubeVersion: string;
+}
+
+/** API groups rendered as served, so the CRD-guarded templates (ServiceMonitor) are validated too. */
+const RENDER_API_VERSIONS = ['monitoring.coreos.com/v1'];
+
+/**
+ * `helm template` of a chart for an environment as validate renders it, and as the committed
+ * renders (scripts/render-charts.mjs) are made: the environment's values file, the release name
+ * and namespace of todoctl.yaml, the CRD-guarded templates included.
+ */
+export function renderChart(
+  deps: RenderDeps,
+  root: string,
+  chart: ChartInfo,
+  env: Env,
+  target: RenderTarget,
+): Promise<RunResult> {
+  const chartDir = join(root, chart.dir);
+  return deps.helm.template(target.release, chartDir, {
+    namespace: target.namespace,
+    valuesFiles: [join(chartDir, `values-${env}.yaml`)],
+    apiVersions: RENDER_API_VERSIONS,
+    kubeVersion: deps.kubeVersion,
+  });
 }
 
 /** Maps a helm problem to a repository-relative file and line. */
@@ -219,13 +266,14 @@ function problemLocation(
 
 /**
  * TODO-HELM-001 (lint) and TODO-HELM-002 (template) for one chart and environment, then every
- * manifest rule on the rendered objects. HelmMissingError propagates to the caller.
+ * manifest rule on the rendered objects. MissingToolError (helm missing) propagates to the caller.
  */
 export async function validateChartEnv(
   deps: RenderDeps,
   root: string,
   chart: ChartInfo,
   env: Env,
+  target: RenderTarget,
   catalog: Catalog,
   evaluator: CelRuleEvaluator,
   files: FileCache,
@@ -251,23 +299,18 @@ export async function validateChartEnv(
   const chartDir = join(root, chart.dir);
   const valuesPath = join(chartDir, valuesFile);
   const [lintResult, templateResult] = await Promise.all([
-    runHelm(deps.run, deps.helm, lintArgs(chartDir, valuesPath), root, deps.helmEnv),
-    runHelm(deps.run, deps.helm, templateArgs(chartDir, chart.name, env, valuesPath), root, deps.helmEnv),
+    deps.helm.lint(chartDir, { valuesFiles: [valuesPath], kubeVersion: deps.kubeVersion }),
+    renderChart(deps, root, chart, env, target),
   ]);
   const findings: Finding[] = [];
   const failAt = (rule: Rule, where: { file: string; line: number }, message: string) =>
     finding(rule, { ...base, status: 'fail', file: where.file, line: where.line, message });
+  /** A verdict on the whole chart for this environment, at line 1 of `file`. */
+  const onChart = (rule: Rule, status: Finding['status'], file: string, message: string) =>
+    finding(rule, { ...base, status, file, line: 1, message });
 
   if (lintResult.exitCode === 0) {
-    findings.push(
-      finding(lint, {
-        ...base,
-        status: 'pass',
-        file: `${chart.dir}/Chart.yaml`,
-        line: 1,
-        message: `helm lint --strict passes for ${chart.name} (${env}).`,
-      }),
-    );
+    findings.push(onChart(lint, 'pass', `${chart.dir}/Chart.yaml`, `helm lint --strict passes for ${chart.name} (${env}).`));
   } else {
     const output = `${lintResult.stdout}\n${lintResult.stderr}`;
     // A schema violation spans several lines; report it once, at the key in the environment's values file.
@@ -302,15 +345,8 @@ export async function validateChartEnv(
       findings.push(failAt(render, where, `${chart.name} does not render for ${env}: ${problem.message}`));
     }
     // Manifest rules cannot run without rendered objects.
-    findings.push(
-      finding(render, {
-        ...base,
-        status: 'not-evaluated',
-        file: `${chart.dir}/${valuesFile}`,
-        line: 1,
-        message: `manifest rules were not evaluated for ${chart.name} (${env}) because the chart does not render.`,
-      }),
-    );
+    const message = `manifest rules were not evaluated for ${chart.name} (${env}) because the chart does not render.`;
+    findings.push(onChart(render, 'not-evaluated', `${chart.dir}/${valuesFile}`, message));
     return findings;
   }
   const { objects, problems } = parseRendered(templateResult.stdout);
@@ -319,15 +355,8 @@ export async function validateChartEnv(
     findings.push(failAt(render, where, `${chart.name} (${env}): ${problem.message}`));
   }
   if (problems.length === 0) {
-    findings.push(
-      finding(render, {
-        ...base,
-        status: 'pass',
-        file: `${chart.dir}/Chart.yaml`,
-        line: 1,
-        message: `helm template renders ${objects.length} objects for ${chart.name} (${env}).`,
-      }),
-    );
+    const message = `helm template renders ${objects.length} objects for ${chart.name} (${env}).`;
+    findings.push(onChart(render, 'pass', `${chart.dir}/Chart.yaml`, message));
   }
   const parent = chart.dir.slice(0, chart.dir.length - chart.name.length);
   findings.push(
@@ -346,10 +375,47 @@ export async function validateChartEnv(
   return findings;
 }
 
+/**
+ * `helm dependency build` for a chart that declares dependencies, so lint and template see
+ * them (TODO-HELM-005). A failure is a finding on Chart.yaml; the chart is then not rendered.
+ */
+export async function buildDependencies(helm: HelmClient, root: string, chart: ChartInfo, catalog: Catalog): Promise<Finding[]> {
+  if (!chart.hasDependencies) return [];
+  const result = await helm.dependencyBuild(join(root, chart.dir));
+  if (result.exitCode === 0) return [];
+  const reason = result.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit code ${result.exitCode}`;
+  return [
+    finding(ruleById(catalog, 'TODO-HELM-005'), {
+      status: 'fail',
+      file: `${chart.dir}/Chart.yaml`,
+      line: 1,
+      resource: `${chart.name}/dependencies`,
+      chart: chart.name,
+      env: null,
+      message: `${chart.name}: helm dependency build failed, so the chart was not rendered: ${reason.replace(/^Error: /, '')}`,
+      fix: `Fix the dependencies in ${chart.dir}/Chart.yaml (run helm dependency update ${chart.dir} after changing them) and commit Chart.lock.`,
+    }),
+  ];
+}
+
+/** TODO-HELM-001 for a library chart: linted once with its own values, never rendered. */
+export async function lintLibrary(deps: RenderDeps, root: string, chart: ChartInfo, catalog: Catalog): Promise<Finding[]> {
+  const rule = ruleById(catalog, 'TODO-HELM-001');
+  const result = await deps.helm.lint(join(root, chart.dir), { kubeVersion: deps.kubeVersion });
+  const base = { resource: chart.name, chart: chart.name, env: null, file: `${chart.dir}/Chart.yaml`, line: 1 };
+  if (result.exitCode === 0)
+    return [
+      finding(rule, { ...base, status: 'pass', message: `helm lint --strict passes for the library chart ${chart.name}.` }),
+    ];
+  const lines = `${result.stdout}\n${result.stderr}`.split('\n').filter((l) => /^\[(ERROR|WARNING)\]|^Error/.test(l));
+  return (lines.length > 0 ? lines : [`helm lint exited ${result.exitCode}`]).map((line) =>
+    finding(rule, { ...base, status: 'fail', message: `helm lint (${chart.name}): ${line.trim()}` }),
+  );
+}
+
 /** TODO-HELM-004: templates changed since `base` -> version bumped and CHANGELOG entry. */
 export async function checkVersionBump(
-  run: Runner,
-  git: string,
+  git: GitClient,
   root: string,
   chart: ChartInfo,
   base: string | undefined,
@@ -358,80 +424,44 @@ export async function checkVersionBump(
   const rule = ruleById(catalog, 'TODO-HELM-004');
   const chartYaml = `${chart.dir}/Chart.yaml`;
   const common = { resource: chart.name, chart: chart.name, env: null };
-  if (!base) {
-    return [
-      finding(rule, {
-        ...common,
-        status: 'not-evaluated',
-        file: chartYaml,
-        line: 1,
-        message: `${chart.name}: no --base ref given, version bump not checked.`,
-        fix: 'Pass --base <ref> (e.g. origin/main) to compare against.',
-      }),
-    ];
+  const notEvaluated = (message: string, fix: string) => [
+    finding(rule, { ...common, status: 'not-evaluated', file: chartYaml, line: 1, message: `${chart.name}: ${message}`, fix }),
+  ];
+  if (!base)
+    return notEvaluated(
+      'no --base ref given, version bump not checked.',
+      'Pass --base <ref> (e.g. origin/main) to compare against.',
+    );
+  if (!(await git.isCommit(root, base))) {
+    return notEvaluated(
+      `base ref "${base}" is not a commit in this repository.`,
+      'Fetch the base branch or pass an existing ref to --base.',
+    );
   }
-  const gitRun = async (args: string[]) => {
-    try {
-      return await run(git, args, { cwd: root });
-    } catch (error) {
-      return { exitCode: 127, stdout: '', stderr: error instanceof Error ? error.message : String(error) };
-    }
-  };
-  const verify = await gitRun(['rev-parse', '--verify', '--quiet', `${base}^{commit}`]);
-  if (verify.exitCode !== 0) {
-    return [
-      finding(rule, {
-        ...common,
-        status: 'not-evaluated',
-        file: chartYaml,
-        line: 1,
-        message: `${chart.name}: base ref "${base}" is not a commit in this repository.`,
-        fix: 'Fetch the base branch or pass an existing ref to --base.',
-      }),
-    ];
-  }
-  const diff = await gitRun(['diff', '--name-only', base, '--', `${chart.dir}/templates`]);
-  const changed = diff.stdout.split('\n').filter(Boolean);
-  const untracked = await gitRun(['ls-files', '--others', '--exclude-standard', '--', `${chart.dir}/templates`]);
-  changed.push(...untracked.stdout.split('\n').filter(Boolean));
   const text = readFileSync(join(root, chartYaml), 'utf8');
+  // A library the chart takes from this repository (file://) renders into it: its templates count too.
+  const changed = (
+    await Promise.all(
+      [`${chart.dir}/templates`, ...localDependencies(text, chart.dir)].map((dir) => git.changedSince(root, base, dir)),
+    )
+  ).flat();
   const current = String((parseYaml(text) as { version?: unknown } | null)?.version ?? '');
   const versionLine = lineOfYamlPath(text, ['version']);
-  if (changed.length === 0) {
-    return [
-      finding(rule, {
-        ...common,
-        status: 'pass',
-        file: chartYaml,
-        line: versionLine,
-        message: `${chart.name}: templates unchanged since ${base}.`,
-      }),
-    ];
-  }
-  const old = await gitRun(['show', `${base}:${chartYaml}`]);
-  if (old.exitCode !== 0) {
-    return [
-      finding(rule, {
-        ...common,
-        status: 'pass',
-        file: chartYaml,
-        line: versionLine,
-        message: `${chart.name}: new chart since ${base} (version ${current}).`,
-      }),
-    ];
-  }
-  const previous = String((parseYaml(old.stdout) as { version?: unknown } | null)?.version ?? '');
+  const verdict = (status: 'pass' | 'fail', message: string, file = chartYaml, line = versionLine) =>
+    finding(rule, { ...common, status, file, line, message: `${chart.name}: ${message}` });
+  if (changed.length === 0) return [verdict('pass', `templates unchanged since ${base}.`)];
+  const old = await git.show(root, base, chartYaml);
+  if (old === null) return [verdict('pass', `new chart since ${base} (version ${current}).`)];
+  const previous = String((parseYaml(old) as { version?: unknown } | null)?.version ?? '');
   const findings: Finding[] = [];
   const bumped = semver.valid(current) && semver.valid(previous) && semver.gt(current, previous);
   if (!bumped) {
+    const files = changed.slice(0, 3).join(', ');
     findings.push(
-      finding(rule, {
-        ...common,
-        status: 'fail',
-        file: chartYaml,
-        line: versionLine,
-        message: `${chart.name}: ${changed.length} template file(s) changed since ${base} (${changed.slice(0, 3).join(', ')}) but version is still ${current} (was ${previous}).`,
-      }),
+      verdict(
+        'fail',
+        `${changed.length} template file(s) changed since ${base} (${files}) but version is still ${current} (was ${previous}).`,
+      ),
     );
   }
   const changelogPath = `${chart.dir}/CHANGELOG.md`;
@@ -439,27 +469,32 @@ export async function checkVersionBump(
   const escaped = current.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   if (!new RegExp(`^##\\s*\\[?v?${escaped}\\]?`, 'm').test(changelog)) {
     findings.push(
-      finding(rule, {
-        ...common,
-        status: 'fail',
-        file: changelogPath,
-        line: 1,
-        message: `${chart.name}: ${changelogPath} has no "## [${current}]" entry for the changed templates.`,
-      }),
+      verdict('fail', `${changelogPath} has no "## [${current}]" entry for the changed templates.`, changelogPath, 1),
     );
   }
   if (findings.length === 0) {
     findings.push(
-      finding(rule, {
-        ...common,
-        status: 'pass',
-        file: chartYaml,
-        line: versionLine,
-        message: `${chart.name}: templates changed since ${base}; version bumped ${previous} -> ${current} with a CHANGELOG entry.`,
-      }),
+      verdict('pass', `templates changed since ${base}; version bumped ${previous} -> ${current} with a CHANGELOG entry.`),
     );
   }
   return findings;
+}
+
+/** Repository-relative templates folders of the chart's `file://` dependencies. */
+function localDependencies(chartYaml: string, chartDir: string): string[] {
+  let dependencies: { repository?: unknown }[] = [];
+  try {
+    const meta = parseYaml(chartYaml) as { dependencies?: unknown } | null;
+    if (Array.isArray(meta?.dependencies)) dependencies = meta.dependencies as { repository?: unknown }[];
+  } catch {
+    return [];
+  }
+  return dependencies
+    .map((d) =>
+      typeof d.repository === 'string' && d.repository.startsWith('file://') ? d.repository.slice('file://'.length) : null,
+    )
+    .filter((dir): dir is string => dir !== null)
+    .map((dir) => `${posix.normalize(posix.join(chartDir, dir))}/templates`);
 }
 
 export function isDirectory(path: string): boolean {

@@ -11,8 +11,19 @@ import {
   PolicyFileError,
 } from './catalog.js';
 import { applyExemptions, globToRegExp } from './exemptions.js';
-import { exitCodeFor, formatJson, formatJunit, formatSarif, formatText } from './format.js';
-import { BUNDLED_CATALOG, listRules, validateRepository, type Finding, type Runner, type ValidationReport } from './index.js';
+import { FakeRunner } from '../../test/helpers/fake-runner.js';
+import { GitClient } from '../clients/git.js';
+import { HelmClient } from '../clients/helm.js';
+import { RENDER_KUBE_VERSION } from '../project.js';
+import { exitCodeFor, formatJunit, formatSarif, formatText, reportData } from './format.js';
+import {
+  BUNDLED_CATALOG,
+  listRules,
+  validateRepository,
+  type Finding,
+  type ValidateOptions,
+  type ValidationReport,
+} from './index.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/policy/', import.meta.url));
@@ -49,6 +60,7 @@ function report(findings: Finding[]): ValidationReport {
     findings,
     toolErrors: [],
     warnings: [],
+    rules: [],
   };
 }
 
@@ -212,7 +224,7 @@ describe('formatters', () => {
   ]);
 
   it('json has summary and findings with the documented fields', () => {
-    const json = JSON.parse(formatJson(sample)) as { summary: unknown; findings: Record<string, unknown>[] };
+    const json = JSON.parse(JSON.stringify(reportData(sample))) as { summary: unknown; findings: Record<string, unknown>[] };
     expect(json.summary).toMatchObject({ total: 3, fail: 1, exempt: 1, pass: 1 });
     for (const key of ['rule', 'status', 'severity', 'file', 'line', 'resource', 'env', 'message', 'fix'])
       expect(json.findings[0]).toHaveProperty(key);
@@ -290,36 +302,54 @@ describe('formatters', () => {
 });
 
 describe('validateRepository', () => {
+  const options = (o: Partial<ValidateOptions> = {}): ValidateOptions => ({
+    root: FIXTURES,
+    envs: ['dev', 'staging', 'prod'],
+    renderTarget: (chart, env) => ({ release: chart.name, namespace: `todo-${env}` }),
+    kubeVersion: RENDER_KUBE_VERSION,
+    ...o,
+  });
+  const clients = (runner: FakeRunner) => ({ helm: new HelmClient(runner), git: new GitClient(runner) });
+
   it('reports not-evaluated plus a tool error (never a pass) when helm is missing', async () => {
-    const run: Runner = async (cmd, args) => {
-      if (cmd === 'helm') throw Object.assign(new Error('spawn helm ENOENT'), { code: 'ENOENT' });
-      if (cmd === 'git') return { exitCode: 128, stdout: '', stderr: 'fatal: not a git repository' };
-      throw new Error(`unscripted ${cmd} ${args.join(' ')}`);
-    };
-    const result = await validateRepository({ run }, { root: FIXTURES, scopes: ['chart', 'manifest'] });
+    const runner = new FakeRunner()
+      .on('helm', () => true, { exitCode: 127, stderr: 'helm: command not found' })
+      .on('git', () => true, { exitCode: 128, stderr: 'fatal: not a git repository' });
+    const result = await validateRepository(clients(runner), options({ scopes: ['chart', 'manifest'] }));
     expect(result.toolErrors).toEqual([expect.objectContaining({ code: 'HELM_MISSING' })]);
+    expect(result.toolErrors[0]!.message).toContain('TODOCTL_HELM');
     expect(exitCodeFor(result)).toBe(2);
     const helmRules = result.findings.filter((f) => f.rule === 'TODO-HELM-002' || f.rule.startsWith('TODO-K8S'));
     expect(helmRules.length).toBeGreaterThan(0);
     expect(helmRules.every((f) => f.status === 'not-evaluated')).toBe(true);
-  });
-
-  it('accepts a runner object (the CLI ExecaRunner shape) and treats exit 127 as helm missing', async () => {
-    const runner = {
-      run: async (cmd: string) =>
-        cmd === 'helm'
-          ? { exitCode: 127, stdout: '', stderr: 'helm: command not found' }
-          : { exitCode: 128, stdout: '', stderr: 'not a git repository' },
-    };
-    const result = await validateRepository({ run: runner }, { root: FIXTURES, scopes: ['chart', 'manifest'], envs: ['dev'] });
-    expect(result.toolErrors.map((e) => e.code)).toEqual(['HELM_MISSING']);
-    expect(result.summary.envs).toEqual(['dev']);
+    expect(result.summary.envs).toEqual(['dev', 'staging', 'prod']);
     expect(result.findings.some((f) => f.status === 'pass' && f.rule.startsWith('TODO-K8S'))).toBe(false);
   });
 
+  it('renders only the environments asked for, with the release and namespace of the render target', async () => {
+    const runner = new FakeRunner()
+      .on('helm', ['dependency', 'build'], { stdout: 'Saving 1 charts' })
+      .on('helm', ['lint'], { stdout: '1 chart(s) linted, 0 chart(s) failed' })
+      .on('helm', ['template'], { stdout: '' })
+      .on('git', () => true, { exitCode: 128, stderr: 'fatal: not a git repository' });
+    await validateRepository(
+      clients(runner),
+      options({
+        scopes: ['chart', 'manifest'],
+        envs: ['staging'],
+        renderTarget: (chart, env) => ({ release: `${chart.name}-rel`, namespace: `team-${env}` }),
+      }),
+    );
+    const templates = runner.calls.filter((c) => c.args[0] === 'template').map((c) => [c.args[1], c.args[4]]);
+    expect(templates.length).toBeGreaterThan(0);
+    expect(templates.every(([release, namespace]) => release!.endsWith('-rel') && namespace === 'team-staging')).toBe(true);
+  });
+
   it('turns an invalid catalog into a finding with file and line, not an exception', async () => {
-    const run: Runner = async () => ({ exitCode: 0, stdout: '', stderr: '' });
-    const result = await validateRepository({ run }, { root: FIXTURES, catalogPath: `${FIXTURES}charts/good/values.yaml` });
+    const result = await validateRepository(
+      clients(new FakeRunner()),
+      options({ catalogPath: `${FIXTURES}charts/good/values.yaml` }),
+    );
     expect(result.toolErrors[0]!.code).toBe('CATALOG_INVALID');
     expect(result.findings[0]).toMatchObject({ status: 'not-evaluated', line: 1 });
     expect(exitCodeFor(result)).toBe(2);

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
+import { ExitCode } from '../runtime/errors.js';
 import type { Rule } from './catalog.js';
 import type { Finding, Severity, ValidationReport } from './types.js';
 
-export type OutputFormat = 'text' | 'json' | 'sarif' | 'junit';
-
 /** `{summary, findings}` plus tool errors and warnings; stable, documented JSON. */
-export function formatJson(report: ValidationReport): string {
-  return `${JSON.stringify({ summary: report.summary, findings: report.findings, toolErrors: report.toolErrors, warnings: report.warnings }, null, 2)}\n`;
+/** What `-o json` and `-o yaml` print: `{summary, findings, toolErrors, warnings}`; stable and documented. */
+export function reportData(report: ValidationReport) {
+  return { summary: report.summary, findings: report.findings, toolErrors: report.toolErrors, warnings: report.warnings };
 }
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', note: 'note' };
@@ -156,21 +156,8 @@ export function formatText(
   return `${lines.join('\n')}\n`;
 }
 
-/** Exit status contract of `todoctl validate`: 2 tool/usage error, 1 a rule failed, 0 clean. */
-export function exitCodeFor(report: ValidationReport): 0 | 1 | 2 {
-  if (report.toolErrors.length > 0) return 2;
-  return report.summary.fail > 0 ? 1 : 0;
-}
-
-export function formatReport(report: ValidationReport, format: OutputFormat, rules: Rule[]): string {
-  switch (format) {
-    case 'json':
-      return formatJson(report);
-    case 'sarif':
-      return formatSarif(report, rules);
-    case 'junit':
-      return formatJunit(report);
-    case 'text':
-      return formatText(report);
-  }
+/** Exit status contract of `todoctl validate`: 2 a check could not run, 1 a rule failed, 0 clean. */
+export function exitCodeFor(report: ValidationReport): ExitCode {
+  if (report.toolErrors.length > 0) return ExitCode.Usage;
+  return report.summary.fail > 0 ? ExitCode.Failure : ExitCode.Ok;
 }

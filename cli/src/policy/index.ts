@@ -1,6 +1,7 @@
 /**
- * The constitution engine behind `todoctl validate`: a pure library. Everything external
- * (helm, git) goes through the injected runner; the result is data for the formatters.
+ * The constitution engine behind `todoctl validate`: a domain library, like Helm's pkg/lint.
+ * Everything external (helm, git) goes through the clients in PolicyDeps; the result is data
+ * for the formatters.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -8,23 +9,22 @@ import { join, relative } from 'node:path';
 import { BUNDLED_CATALOG, loadCatalog, loadExemptions, PolicyFileError, type Catalog, type Rule } from './catalog.js';
 import { CelRuleEvaluator } from './cel.js';
 import {
+  buildDependencies,
   chartWeight,
   checkChartStructure,
+  lintLibrary,
   checkVersionBump,
   discoverCharts,
   validateChartEnv,
   type ChartInfo,
 } from './charts.js';
 import { applyExemptions } from './exemptions.js';
-import { HelmMissingError } from './helm.js';
+import { MissingToolError } from '../runtime/errors.js';
 import { FileCache } from './locate.js';
 import { checkDockerfiles, checkDotenv, checkManualYaml, checkSecrets, checkServiceEnv, listRepoFiles } from './repo.js';
 import {
-  ALL_ENVS,
   type Finding,
   type PolicyDeps,
-  type Runner,
-  type RunnerLike,
   type Scope,
   type Summary,
   type ToolProblem,
@@ -45,8 +45,8 @@ export {
 } from './catalog.js';
 export type { Catalog, Exemption, Rule } from './catalog.js';
 export { CelRuleEvaluator } from './cel.js';
-export { exitCodeFor, formatJson, formatJunit, formatReport, formatSarif, formatText, type OutputFormat } from './format.js';
-export { batchHelmEnv, HelmMissingError } from './helm.js';
+export { buildDependencies, discoverCharts, renderChart, type ChartInfo } from './charts.js';
+export { exitCodeFor, formatJunit, formatSarif, formatText, reportData } from './format.js';
 
 /** The rule catalog (`--list-rules`): `<root>/policies/rules.yaml` if present, else the one todoctl ships. */
 export async function listRules(root?: string): Promise<Rule[]> {
@@ -104,12 +104,8 @@ function sortFindings(findings: Finding[]): Finding[] {
 export async function validateRepository(deps: PolicyDeps, options: ValidateOptions): Promise<ValidationReport> {
   const started = Date.now();
   const root = options.root;
-  const envs = options.envs && options.envs.length > 0 ? options.envs : [...ALL_ENVS];
+  const envs = options.envs;
   const scopes = new Set<Scope>(options.scopes ?? ['chart', 'manifest', 'dockerfile', 'repo']);
-  const run: Runner =
-    typeof deps.run === 'function' ? deps.run : (cmd, args, opts) => (deps.run as RunnerLike).run(cmd, args, opts);
-  const helm = deps.helm ?? 'helm';
-  const gitBin = deps.git ?? 'git';
   const log = deps.log ?? (() => {});
   const toolErrors: ToolProblem[] = [];
   const warnings: string[] = [];
@@ -143,6 +139,7 @@ export async function validateRepository(deps: PolicyDeps, options: ValidateOpti
       findings: [finding],
       toolErrors: [{ code: 'CATALOG_INVALID', message: problem.message }],
       warnings,
+      rules: [],
     };
   }
 
@@ -172,18 +169,35 @@ export async function validateRepository(deps: PolicyDeps, options: ValidateOpti
   if (charts.length > 0) {
     for (const chart of charts) {
       findings.push(...checkChartStructure(root, chart, envs, catalog));
-      findings.push(...(await checkVersionBump(run, gitBin, root, chart, options.base, catalog)));
+      findings.push(...(await checkVersionBump(deps.git, root, chart, options.base, catalog)));
+    }
+    const renderDeps = { helm: deps.helm, kubeVersion: options.kubeVersion };
+    let helmMissing: MissingToolError | null = null;
+    const unbuilt = new Set<string>();
+    const rendered = charts.filter((chart) => !chart.library);
+    try {
+      // Dependencies first: a chart cannot render without its library. Charts sharing a
+      // library each pack their own copy, so the builds run side by side.
+      const built = await Promise.all(charts.map((chart) => buildDependencies(deps.helm, root, chart, catalog)));
+      charts.forEach((chart, i) => {
+        if (built[i]!.length > 0) unbuilt.add(chart.name);
+      });
+      findings.push(...built.flat());
+      const libraries = charts.filter((c) => c.library);
+      findings.push(...(await Promise.all(libraries.map((c) => lintLibrary(renderDeps, root, c, catalog)))).flat());
+    } catch (error) {
+      if (!(error instanceof MissingToolError)) throw error;
+      helmMissing = error;
     }
     // Heaviest charts first, so the last jobs to finish are short ones and no core idles at the end.
-    const weights = new Map(charts.map((chart) => [chart.name, chartWeight(root, chart)]));
-    const jobs = charts
+    const weights = new Map(rendered.map((chart) => [chart.name, chartWeight(root, chart)]));
+    const jobs = rendered
+      .filter((chart) => !unbuilt.has(chart.name))
       .flatMap((chart) => envs.map((env) => ({ chart, env })))
       .sort((a, b) => (weights.get(b.chart.name) ?? 0) - (weights.get(a.chart.name) ?? 0));
     // One job per core (at least two): each runs helm lint and helm template concurrently.
     // No separate `helm version` probe: the first call that cannot start reports helm missing.
-    const renderDeps = { run, helm, ...(deps.helmEnv ? { helmEnv: deps.helmEnv } : {}) };
     const results: Finding[][] = new Array(jobs.length);
-    let helmMissing: HelmMissingError | null = null;
     let next = 0;
     const worker = async () => {
       while (next < jobs.length && !helmMissing) {
@@ -191,20 +205,21 @@ export async function validateRepository(deps: PolicyDeps, options: ValidateOpti
         const { chart, env } = jobs[i]!;
         log(`rendering ${chart.name} (${env})`);
         try {
-          results[i] = await validateChartEnv(renderDeps, root, chart, env, catalog, evaluator, files);
+          const target = options.renderTarget(chart, env);
+          results[i] = await validateChartEnv(renderDeps, root, chart, env, target, catalog, evaluator, files);
         } catch (error) {
-          if (!(error instanceof HelmMissingError)) throw error;
+          if (!(error instanceof MissingToolError)) throw error;
           helmMissing = error;
         }
       }
     };
     await Promise.all(Array.from({ length: Math.max(2, Math.min(4, availableParallelism())) }, () => worker()));
-    const missing = helmMissing as HelmMissingError | null;
+    const missing = helmMissing as MissingToolError | null;
     if (!missing) {
       findings.push(...results.flat());
     } else {
-      toolErrors.push({ code: 'HELM_MISSING', message: missing.message });
-      for (const chart of charts) {
+      toolErrors.push({ code: 'HELM_MISSING', message: `${missing.message}. ${missing.hint ?? ''}`.trim() });
+      for (const chart of rendered) {
         for (const env of envs) {
           for (const rule of catalog.rules.filter((r) => r.scope === 'manifest' || CHART_ONLY_RULES.includes(r.id))) {
             findings.push({
@@ -226,7 +241,7 @@ export async function validateRepository(deps: PolicyDeps, options: ValidateOpti
   }
 
   if (scopes.has('repo') || scopes.has('dockerfile')) {
-    const repoFiles = await listRepoFiles(run, gitBin, root, catalog);
+    const repoFiles = await listRepoFiles(deps.git, root, catalog);
     if (repoFiles.tracked === null)
       warnings.push('git is not available or this is not a git repository: scanned the working tree instead of tracked files');
     if (scopes.has('dockerfile')) findings.push(...checkDockerfiles(root, repoFiles, catalog));
@@ -252,6 +267,7 @@ export async function validateRepository(deps: PolicyDeps, options: ValidateOpti
     findings: sorted,
     toolErrors: dedupe(toolErrors),
     warnings,
+    rules: catalog.rules,
   };
 }
 

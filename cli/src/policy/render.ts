@@ -1,6 +1,6 @@
+/** What helm's output means to the engine: rendered objects, and error text turned into file and line. */
 import { CORE_SCHEMA, Type, load as loadYaml, type YAMLException } from 'js-yaml';
 import type { K8sObject } from './cel.js';
-import type { Env, RunResult, Runner } from './types.js';
 
 /** A document of `helm template` output with the template it came from. */
 export interface RenderedObject {
@@ -14,91 +14,6 @@ export interface RenderProblem {
   source: string;
   line: number;
   message: string;
-}
-
-export class HelmMissingError extends Error {
-  constructor(
-    readonly binary: string,
-    detail: string,
-  ) {
-    super(`helm is not available (${binary}): ${detail}. Install helm 3.x or 4.x, put it on PATH or set TODOCTL_HELM.`);
-    this.name = 'HelmMissingError';
-  }
-}
-
-/**
- * Environment for the short helm processes validate runs in a batch. helm is a Go program
- * that exits after some 60 ms; with the default GOGC=100 it spends about a third of its CPU
- * collecting a heap that is about to be thrown away. GC off removes that work; the soft
- * limit (GOMEMLIMIT, honoured by Go 1.19+, so by every Helm since 3.10) turns the collector
- * back on near 512 MiB, so a pathological chart still cannot take the machine's memory.
- * On the charts here, peak RSS per `helm lint` goes from about 53 to 90 MB. (GOGC=400 was
- * measured too: about 0.1x worse on the benchmark ratio.) A GOGC or GOMEMLIMIT the user set
- * is left alone.
- */
-export function batchHelmEnv(userEnv: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  if (userEnv.GOGC !== undefined || userEnv.GOMEMLIMIT !== undefined) return {};
-  return { GOGC: 'off', GOMEMLIMIT: '512MiB' };
-}
-
-/** Runs helm; a missing binary becomes HelmMissingError, anything else is returned. */
-export async function runHelm(
-  run: Runner,
-  helm: string,
-  args: string[],
-  cwd?: string,
-  env?: Record<string, string>,
-): Promise<RunResult> {
-  let result: RunResult;
-  const options = { ...(cwd ? { cwd } : {}), ...(env && Object.keys(env).length > 0 ? { env } : {}) };
-  try {
-    result = await run(helm, args, Object.keys(options).length > 0 ? options : undefined);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const message = error instanceof Error ? error.message : String(error);
-    if (code === 'ENOENT' || /ENOENT|not found|no such file/i.test(message))
-      throw new HelmMissingError(helm, message.split('\n')[0] ?? message);
-    throw error;
-  }
-  if (result.exitCode === 127 || (result.exitCode < 0 && /ENOENT/.test(result.stderr))) {
-    throw new HelmMissingError(helm, result.stderr.trim() || `exit code ${result.exitCode}`);
-  }
-  return result;
-}
-
-/** `helm version --short`; throws HelmMissingError when helm cannot run. */
-export async function helmVersion(run: Runner, helm: string): Promise<string> {
-  const result = await runHelm(run, helm, ['version', '--short']);
-  if (result.exitCode !== 0) throw new HelmMissingError(helm, result.stderr.trim() || `exit code ${result.exitCode}`);
-  return result.stdout.trim();
-}
-
-/** Kubernetes version charts are rendered for (helm 3 defaults to an old one that kubeVersion constraints reject). */
-export const KUBE_VERSION = '1.36.0';
-
-export function releaseNamespace(chart: string, env: Env): string {
-  return chart === 'todo-infrastructure' ? 'default' : `todo-${env}`;
-}
-
-export function templateArgs(chartDir: string, chart: string, env: Env, valuesFile: string): string[] {
-  return [
-    'template',
-    chart,
-    chartDir,
-    '--namespace',
-    releaseNamespace(chart, env),
-    '-f',
-    valuesFile,
-    // Render the CRD-guarded templates too, so they are validated.
-    '--api-versions',
-    'monitoring.coreos.com/v1',
-    '--kube-version',
-    KUBE_VERSION,
-  ];
-}
-
-export function lintArgs(chartDir: string, valuesFile: string): string[] {
-  return ['lint', chartDir, '--strict', '-f', valuesFile, '--kube-version', KUBE_VERSION];
 }
 
 /**

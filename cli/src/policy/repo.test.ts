@@ -15,7 +15,8 @@ import {
   type RepoFiles,
 } from './repo.js';
 import { entropy, scanText } from './secrets.js';
-import type { RunResult, Runner } from './types.js';
+import { FakeRunner } from '../../test/helpers/fake-runner.js';
+import { GitClient } from '../clients/git.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/policy/', import.meta.url));
 let catalog: Catalog;
@@ -97,17 +98,11 @@ describe('repository rules', () => {
   });
 
   it('lists files through git, dropping ignorePaths', async () => {
-    const calls: string[][] = [];
-    const run: Runner = async (_cmd, args): Promise<RunResult> => {
-      calls.push(args);
-      if (args.join(' ') === 'ls-files -z --cached')
-        return { exitCode: 0, stdout: 'apps/api/env.example\0test/fixtures/policy/x.env\0', stderr: '' };
-      if (args.join(' ') === 'ls-files -z --others --exclude-standard')
-        return { exitCode: 0, stdout: 'apps/api/src/env.ts\0', stderr: '' };
-      if (args[0] === 'check-ignore') return { exitCode: 0, stdout: '', stderr: '' };
-      throw new Error(`unscripted git ${args.join(' ')}`);
-    };
-    const files = await listRepoFiles(run, 'git', join(FIXTURES, 'repo', 'good'), catalog);
+    const runner = new FakeRunner()
+      .on('git', ['ls-files', '-z', '--cached'], { stdout: 'apps/api/env.example\0test/fixtures/policy/x.env\0' })
+      .on('git', ['ls-files', '-z', '--others', '--exclude-standard'], { stdout: 'apps/api/src/env.ts\0' })
+      .on('git', ['check-ignore'], { exitCode: 0 });
+    const files = await listRepoFiles(new GitClient(runner), join(FIXTURES, 'repo', 'good'), catalog);
     expect(files.scan).toEqual(['apps/api/env.example', 'apps/api/src/env.ts']);
     expect(files.envIgnored).toBe(true);
     expect([...files.tracked!]).toContain('test/fixtures/policy/x.env');

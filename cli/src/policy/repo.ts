@@ -5,7 +5,8 @@ import type { Catalog, Rule } from './catalog.js';
 import { checkDockerfile, isDockerfile } from './dockerfile.js';
 import { globToRegExp } from './exemptions.js';
 import { scanText } from './secrets.js';
-import type { Finding, Runner } from './types.js';
+import type { GitClient } from '../clients/git.js';
+import type { Finding } from './types.js';
 
 export interface RepoFiles {
   /** Files git tracks (index). Null when git is unavailable. */
@@ -29,28 +30,15 @@ function walk(root: string, rel = ''): string[] {
   return out;
 }
 
-async function git(run: Runner, bin: string, root: string, args: string[]) {
-  try {
-    return await run(bin, args, { cwd: root });
-  } catch {
-    return null;
-  }
-}
-
 /** Lists repository files through git (falls back to a directory walk without git). */
-export async function listRepoFiles(run: Runner, gitBin: string, root: string, catalog: Catalog): Promise<RepoFiles> {
+export async function listRepoFiles(git: GitClient, root: string, catalog: Catalog): Promise<RepoFiles> {
   const ignore = catalog.ignorePaths.map(globToRegExp);
   const keep = (p: string) => !ignore.some((re) => re.test(p));
-  const cached = await git(run, gitBin, root, ['ls-files', '-z', '--cached']);
-  const others = await git(run, gitBin, root, ['ls-files', '-z', '--others', '--exclude-standard']);
-  if (!cached || cached.exitCode !== 0 || !others || others.exitCode !== 0) {
-    return { tracked: null, scan: walk(root).filter(keep).sort(), envIgnored: null };
-  }
-  const split = (s: string) => s.split('\0').filter(Boolean);
-  const tracked = new Set(split(cached.stdout));
-  const scan = [...new Set([...tracked, ...split(others.stdout)])].filter((p) => keep(p) && existsSync(join(root, p))).sort();
-  const checkIgnore = await git(run, gitBin, root, ['check-ignore', '-q', '--no-index', '.env']);
-  return { tracked, scan, envIgnored: checkIgnore ? checkIgnore.exitCode === 0 : null };
+  const listed = await git.listFiles(root);
+  if (!listed) return { tracked: null, scan: walk(root).filter(keep).sort(), envIgnored: null };
+  const tracked = new Set(listed.tracked);
+  const scan = [...new Set([...tracked, ...listed.untracked])].filter((p) => keep(p) && existsSync(join(root, p))).sort();
+  return { tracked, scan, envIgnored: await git.isIgnored(root, '.env') };
 }
 
 function ruleOf(catalog: Catalog, id: string): Rule {
@@ -237,20 +225,24 @@ export function checkServiceEnv(root: string, files: RepoFiles, catalog: Catalog
 const K8S_API =
   /^(v1|apps\/v1|batch\/v1|policy\/v1|autoscaling\/v[12]|(networking|rbac\.authorization|admissionregistration|storage|scheduling|coordination|discovery|apiextensions|certificates)\.k8s\.io\/v[0-9a-z]+|monitoring\.coreos\.com\/v1)$/;
 
+/** A repository file's text; null when it is larger than `maxBytes`, gone or unreadable (nothing to scan). */
+function readSmallText(root: string, file: string, maxBytes: number): string | null {
+  try {
+    if (statSync(join(root, file)).size > maxBytes) return null;
+    return readFileSync(join(root, file), 'utf8');
+  } catch {
+    return null;
+  }
+}
+
 /** TODO-REPO-004: Kubernetes objects in YAML files outside charts/. */
 export function checkManualYaml(root: string, files: RepoFiles, catalog: Catalog): Finding[] {
   const rule = ruleOf(catalog, 'TODO-REPO-004');
   const findings: Finding[] = [];
   for (const file of files.scan) {
     if (!/\.ya?ml$/.test(file) || file.startsWith('charts/') || file.startsWith('policies/')) continue;
-    let text: string;
-    try {
-      if (statSync(join(root, file)).size > 1_000_000) continue;
-      text = readFileSync(join(root, file), 'utf8');
-    } catch {
-      continue;
-    }
-    if (!/^\s*kind:/m.test(text)) continue;
+    const text = readSmallText(root, file, 1_000_000);
+    if (text === null || !/^\s*kind:/m.test(text)) continue;
     const docs = parseAllDocuments(text);
     const list = Array.isArray(docs) ? docs : [];
     for (const doc of list) {
@@ -292,14 +284,8 @@ export function checkSecrets(root: string, files: RepoFiles, catalog: Catalog): 
   const failed = new Set<string>();
   for (const file of files.scan) {
     if (BINARY.test(file)) continue;
-    let text: string;
-    try {
-      if (statSync(join(root, file)).size > 2_000_000) continue;
-      text = readFileSync(join(root, file), 'utf8');
-    } catch {
-      continue;
-    }
-    if (text.includes('\0')) continue;
+    const text = readSmallText(root, file, 2_000_000);
+    if (text === null || text.includes('\0')) continue;
     for (const hit of scanText(text, file)) {
       const rule = ruleOf(catalog, hit.rule);
       failed.add(hit.rule);

@@ -1,10 +1,13 @@
-/** Shapes shared by the policy engine, its formatters and the `todoctl validate` command. */
+/** Shapes shared by the policy engine, its formatters and the `todoctl validate` action. */
+import type { GitClient } from '../clients/git.js';
+import type { HelmClient } from '../clients/helm.js';
+import type { Environment } from '../config.js';
+import type { Rule } from './catalog.js';
 
 export type Severity = 'error' | 'warning' | 'note';
 export type Status = 'pass' | 'fail' | 'exempt' | 'not-evaluated';
 export type Scope = 'manifest' | 'dockerfile' | 'repo' | 'chart';
-export type Env = 'dev' | 'staging' | 'prod';
-export const ALL_ENVS: readonly Env[] = ['dev', 'staging', 'prod'];
+export type Env = Environment;
 
 /** One verdict of one rule on one target. */
 export interface Finding {
@@ -54,39 +57,20 @@ export interface ValidationReport {
   toolErrors: ToolProblem[];
   /** Non-fatal notes (expired exemptions, exemptions for unknown rules). */
   warnings: string[];
+  /** The rule catalog the findings were judged by (SARIF lists it); empty when it did not load. */
+  rules: Rule[];
 }
 
-export interface RunResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-export interface RunOptions {
-  cwd?: string;
-  env?: Record<string, string>;
-}
-
-/**
- * Runs an external program. The CLI passes its execa-based runner; tests pass a scripted fake.
- * A missing binary may be reported by throwing an error with code ENOENT or by exit code 127.
- */
-export type Runner = (cmd: string, args: string[], opts?: RunOptions) => Promise<RunResult>;
-
-/** An object with a `run` method of the same shape (the CLI's ExecaRunner / FakeRunner). */
-export interface RunnerLike {
-  run(cmd: string, args: readonly string[], opts?: RunOptions): Promise<RunResult>;
+/** Where one chart is rendered for one environment: the release name and its namespace. */
+export interface RenderTarget {
+  release: string;
+  namespace: string;
 }
 
 export interface PolicyDeps {
-  /** The runner function, or an object whose `run` method has the same signature. */
-  run: Runner | RunnerLike;
-  /** helm binary (name on PATH or absolute path). Default: "helm". */
-  helm?: string;
-  /** Extra environment for the helm processes (merged over the inherited one); see batchHelmEnv. */
-  helmEnv?: Record<string, string>;
-  /** git binary. Default: "git". */
-  git?: string;
+  /** helm, for lint, template and dependency build (the CLI passes one with shortRunGoEnv). */
+  helm: HelmClient;
+  git: GitClient;
   /** Clock for exemption expiry. Default: () => new Date(). */
   now?: () => Date;
   /** Called with progress lines (stderr in the CLI). */
@@ -96,8 +80,12 @@ export interface PolicyDeps {
 export interface ValidateOptions {
   /** Repository root (absolute path). */
   root: string;
-  /** Environments to render charts for. Default: dev, staging, prod. */
-  envs?: Env[];
+  /** Environments to render charts for (at least one). */
+  envs: Env[];
+  /** The release name and namespace a chart is rendered with in an environment (from todoctl.yaml). */
+  renderTarget: (chart: { name: string; dir: string }, env: Env) => RenderTarget;
+  /** Kubernetes version charts are rendered and linted for. */
+  kubeVersion: string;
   /** Git ref to compare chart versions against (TODO-HELM-004). Without it that rule is not evaluated. */
   base?: string;
   /** Rule catalog; default `<root>/policies/rules.yaml`, falling back to the catalog shipped with todoctl. */

@@ -1,42 +1,75 @@
+/**
+ * The one output module. Each result type has a View that names the formats it supports (from
+ * formats.ts); a command picks its format before doing any work, so `-o xml` fails fast with
+ * exit 2 and the list of formats, and prints the result once the action returns. Results go to
+ * stdout; everything else goes to stderr.
+ */
 import { UsageError } from './errors.js';
+import type { Format } from './formats.js';
 import type { Stream } from './io.js';
-
-export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface Column<T> {
   header: string;
   value: (row: T) => string | number | boolean | undefined;
 }
 
-export function parseOutputFormat(value: string | undefined, allowed: readonly string[] = OUTPUT_FORMATS): string {
-  const format = value ?? allowed[0] ?? 'table';
-  if (!allowed.includes(format)) {
-    throw new UsageError(`unknown output format ${JSON.stringify(format)}`, { hint: `Use -o ${allowed.join('|')}.` });
-  }
-  return format;
+export interface View<T> {
+  /** The formats this result prints in; the first is the default. */
+  formats: readonly Format[];
+  /** The human format. */
+  text(result: T, o: { color: boolean }): string;
+  /** What json and yaml print; default: the result as it is, so scripts get every field. */
+  data?(result: T): unknown;
+  sarif?(result: T): string | Promise<string>;
+  junit?(result: T): string;
 }
 
-/**
- * Prints a command's result on stdout. JSON and YAML print the data as it is,
- * so scripts get every field; the table shows the chosen columns.
- */
+/** The format -o asks for, if the view supports it; otherwise a UsageError naming the supported ones. */
+export function chooseFormat(value: string | undefined, formats: readonly Format[]): Format {
+  const format = value ?? formats[0] ?? 'text';
+  if (!(formats as readonly string[]).includes(format)) {
+    throw new UsageError(`unknown output format ${JSON.stringify(format)}`, { hint: `Use -o ${formats.join('|')}.` });
+  }
+  return format as Format;
+}
+
+/** Renders a result in a format the view supports. */
+export async function render<T>(view: View<T>, format: Format, result: T, o: { color: boolean }): Promise<string> {
+  switch (format) {
+    case 'text':
+      return view.text(result, o);
+    case 'json':
+      return `${JSON.stringify(view.data ? view.data(result) : result, null, 2)}\n`;
+    case 'yaml': {
+      const { stringify } = await import('yaml');
+      return stringify(view.data ? view.data(result) : result);
+    }
+    case 'sarif':
+    case 'junit': {
+      const serialise = view[format];
+      if (!serialise) throw new UsageError(`this result has no ${format} form`, { hint: `Use -o ${view.formats.join('|')}.` });
+      return serialise(result);
+    }
+  }
+}
+
+/** Prints a result on stdout. */
 export async function printResult<T>(
   out: Stream,
-  format: string,
-  data: unknown,
-  table: { rows: readonly T[]; columns: readonly Column<T>[] },
+  view: View<T>,
+  format: Format,
+  result: T,
+  o: { color: boolean },
 ): Promise<void> {
-  if (format === 'json') {
-    out.write(`${JSON.stringify(data, null, 2)}\n`);
-    return;
-  }
-  if (format === 'yaml') {
-    const { stringify } = await import('yaml');
-    out.write(stringify(data));
-    return;
-  }
-  out.write(renderTable(table.rows, table.columns));
+  out.write(await render(view, format, result, o));
+}
+
+/** Columns that show a field each: `{ header: field }`, in order. */
+export function fieldColumns<T>(spec: Record<string, keyof T & string>): Column<T>[] {
+  return Object.entries(spec).map(([header, field]) => ({
+    header,
+    value: (row) => row[field] as ReturnType<Column<T>['value']>,
+  }));
 }
 
 export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { wantsColor } from './io.js';
-import { parseOutputFormat, printResult, renderTable } from './output.js';
+import { chooseFormat, printResult, renderTable, type View } from './output.js';
 import { chooseRenderer } from './tasks.js';
 import { UsageError } from './errors.js';
 
@@ -42,10 +42,15 @@ describe('output', () => {
     );
   });
 
+  const view: View<{ rows: typeof rows }> = {
+    formats: ['text', 'json', 'yaml'],
+    text: (data) => renderTable(data.rows, columns),
+  };
+
   it('prints JSON and YAML with every field of the data', async () => {
     let out = '';
     const stream = { write: (s: string) => (out += s) };
-    await printResult(stream, 'json', { rows }, { rows, columns });
+    await printResult(stream, view, 'json', { rows }, { color: false });
     expect(JSON.parse(out)).toEqual({
       rows: [
         { name: 'todo-backend', revision: 3 },
@@ -53,14 +58,18 @@ describe('output', () => {
       ],
     });
     out = '';
-    await printResult(stream, 'yaml', { a: 1 }, { rows, columns });
+    await printResult(stream, view, 'yaml', { a: 1 } as never, { color: false });
     expect(out).toBe('a: 1\n');
+    out = '';
+    await printResult(stream, view, 'text', { rows }, { color: false });
+    expect(out).toBe(renderTable(rows, columns));
   });
 
   it('rejects an unknown format with the allowed list', () => {
-    expect(() => parseOutputFormat('xml')).toThrow(UsageError);
-    expect(parseOutputFormat(undefined)).toBe('table');
-    expect(parseOutputFormat('sarif', ['text', 'json', 'sarif', 'junit'])).toBe('sarif');
+    expect(() => chooseFormat('xml', ['text', 'json'])).toThrow(UsageError);
+    expect(() => chooseFormat('sarif', ['text', 'json'])).toThrow(/unknown output format "sarif"/);
+    expect(chooseFormat(undefined, ['text', 'json'])).toBe('text');
+    expect(chooseFormat('sarif', ['text', 'json', 'sarif', 'junit'])).toBe('sarif');
   });
 });
 

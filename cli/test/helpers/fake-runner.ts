@@ -13,14 +13,19 @@ export interface RecordedCall {
   options: RunOptions | undefined;
 }
 
+/** Answers a call made in any order; may look at the argv and options. */
+export type Responder = Partial<RunResult> | ((args: readonly string[], options: RunOptions | undefined) => Partial<RunResult>);
+
 /**
- * A Runner that plays a script: each call must match the next scripted entry,
- * in order. An unscripted call fails the test with the argv it was given, so a
- * unit test can never reach a real program by accident.
+ * The one fake of the process seam, for every unit test. It plays a script: `expect` entries
+ * must come in order (the next one is tried first); `on` entries answer matching calls in any
+ * order, for work that runs concurrently (validate renders charts side by side). A call that
+ * matches neither fails the test with its argv, so a unit test can never reach a real program.
  */
 export class FakeRunner implements Runner {
   readonly calls: RecordedCall[] = [];
   private readonly script: ScriptedCall[] = [];
+  private readonly responders: { cmd: string; match: (args: readonly string[]) => boolean; respond: Responder }[] = [];
 
   constructor(private readonly installed: Record<string, string> = {}) {}
 
@@ -29,21 +34,29 @@ export class FakeRunner implements Runner {
     return this;
   }
 
+  /** Answers every call of `cmd` whose argv `match`es (a prefix array or a predicate), in any order. */
+  on(cmd: string, match: readonly string[] | ((args: readonly string[]) => boolean), respond: Responder = {}): this {
+    const test = typeof match === 'function' ? match : (args: readonly string[]) => match.every((a, i) => a === args[i]);
+    this.responders.push({ cmd, match: test, respond });
+    return this;
+  }
+
   async run(cmd: string, args: readonly string[], options?: RunOptions): Promise<RunResult> {
     this.calls.push({ cmd, args: [...args], options });
-    const next = this.script.shift();
     const shown = `${cmd} ${args.join(' ')}`;
-    if (!next) throw new Error(`FakeRunner: unscripted call: ${shown}`);
-    const matches =
-      next.cmd === cmd &&
-      (typeof next.args === 'function'
-        ? next.args(args)
-        : next.args.length === args.length && next.args.every((a, i) => a === args[i]));
-    if (!matches) {
-      const want = typeof next.args === 'function' ? '<predicate>' : next.args.join(' ');
-      throw new Error(`FakeRunner: expected "${next.cmd} ${want}"\n                 got "${shown}"`);
+    const next = this.script[0];
+    if (next && matchesScripted(next, cmd, args)) {
+      this.script.shift();
+      return { exitCode: 0, stdout: '', stderr: '', ...next.result };
     }
-    return { exitCode: 0, stdout: '', stderr: '', ...next.result };
+    const responder = this.responders.find((r) => r.cmd === cmd && r.match(args));
+    if (responder) {
+      const result = typeof responder.respond === 'function' ? responder.respond(args, options) : responder.respond;
+      return { exitCode: 0, stdout: '', stderr: '', ...result };
+    }
+    if (!next) throw new Error(`FakeRunner: unscripted call: ${shown}`);
+    const want = typeof next.args === 'function' ? '<predicate>' : next.args.join(' ');
+    throw new Error(`FakeRunner: expected "${next.cmd} ${want}"\n                 got "${shown}"`);
   }
 
   async which(cmd: string): Promise<string | undefined> {
@@ -57,4 +70,10 @@ export class FakeRunner implements Runner {
       throw new Error(`FakeRunner: ${this.script.length} scripted call(s) never made:\n  ${left.join('\n  ')}`);
     }
   }
+}
+
+function matchesScripted(next: ScriptedCall, cmd: string, args: readonly string[]): boolean {
+  if (next.cmd !== cmd) return false;
+  if (typeof next.args === 'function') return next.args(args);
+  return next.args.length === args.length && next.args.every((a, i) => a === args[i]);
 }

@@ -1,5 +1,7 @@
+import semver from 'semver';
 import type { Deps } from '../../deps.js';
 import { TodoctlError } from '../../runtime/errors.js';
+import { NODE_MINIMUM } from '../../version.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -16,19 +18,16 @@ export interface DoctorReport {
   checks: Check[];
 }
 
-const MIN_NODE: [number, number] = [22, 12];
-
 /** Checks what todoctl needs, in the order a person would fix it. Never throws for a failed check. */
 export async function runDoctor(deps: Deps): Promise<DoctorReport> {
   const checks: Check[] = [];
 
-  const [maj = 0, min = 0] = deps.nodeVersion.replace(/^v/, '').split('.').map(Number);
-  const nodeOk = maj > MIN_NODE[0] || (maj === MIN_NODE[0] && min >= MIN_NODE[1]);
+  const nodeOk = semver.gte(semver.coerce(deps.nodeVersion) ?? '0.0.0', NODE_MINIMUM);
   checks.push({
     name: 'node',
     status: nodeOk ? 'ok' : 'fail',
     detail: deps.nodeVersion,
-    ...(nodeOk ? {} : { fix: `Install Node.js >= ${MIN_NODE.join('.')} (24 LTS recommended).` }),
+    ...(nodeOk ? {} : { fix: `Install Node.js >= ${NODE_MINIMUM} (24 LTS recommended).` }),
   });
 
   checks.push(
@@ -40,42 +39,17 @@ export async function runDoctor(deps: Deps): Promise<DoctorReport> {
     }),
   );
 
+  // helm, kubectl and the cluster do not depend on each other: ask them side by side
   checks.push(
-    await probe(
-      'helm',
-      async () => {
-        const helm = await deps.helm();
-        const version = await helm.version();
-        const major = await helm.majorVersion();
-        return `${version} (Helm ${major})`;
-      },
-      'Install Helm 3 or 4 and put it on PATH (or set TODOCTL_HELM to its path).',
-    ),
-  );
-
-  checks.push(
-    await probe(
-      'kubectl',
-      async () => {
-        const path = await deps.runner.which(deps.env.TODOCTL_KUBECTL ?? 'kubectl');
-        if (!path) throw new TodoctlError('kubectl was not found on PATH');
-        return path;
-      },
-      'Install kubectl and put it on PATH (or set TODOCTL_KUBECTL to its path).',
-    ),
-  );
-
-  checks.push(
-    await probe(
-      'cluster',
-      async () => {
-        const kubectl = await deps.kubectl();
-        const v = await kubectl.version();
-        const target = await deps.target();
-        return `server ${v.serverVersion}${target.context ? ` (context ${target.context})` : ''}`;
-      },
-      'Start a cluster (minikube start, Docker Desktop, or `npm run cluster:up` for the test cluster) or pass --context/--kubeconfig.',
-    ),
+    ...(await Promise.all([
+      probe('helm', () => helmVersion(deps), 'Install Helm 3 or 4 and put it on PATH (or set TODOCTL_HELM to its path).'),
+      probe('kubectl', () => kubectlPath(deps), 'Install kubectl and put it on PATH (or set TODOCTL_KUBECTL to its path).'),
+      probe(
+        'cluster',
+        () => serverVersion(deps),
+        'Start a cluster (minikube start, Docker Desktop, or `npm run cluster:up` for the test cluster) or pass --context/--kubeconfig.',
+      ),
+    ])),
   );
 
   const kubectlAi = await deps.runner.which('kubectl-ai');
@@ -86,11 +60,28 @@ export async function runDoctor(deps: Deps): Promise<DoctorReport> {
           name: 'kubectl-ai',
           status: 'warn',
           detail: 'not installed (optional)',
-          fix: 'todoctl ai works without it; install kubectl-ai to also use it directly.',
+          fix: 'Optional: install kubectl-ai to ask the cluster questions in plain language.',
         },
   );
 
   return { ok: checks.every((c) => c.status !== 'fail'), checks };
+}
+
+async function helmVersion(deps: Deps): Promise<string> {
+  const helm = await deps.helm();
+  return `${await helm.version()} (Helm ${await helm.majorVersion()})`;
+}
+
+async function kubectlPath(deps: Deps): Promise<string> {
+  const path = await deps.runner.which(deps.env.TODOCTL_KUBECTL ?? 'kubectl');
+  if (!path) throw new TodoctlError('kubectl was not found on PATH');
+  return path;
+}
+
+async function serverVersion(deps: Deps): Promise<string> {
+  const [kubectl, target] = await Promise.all([deps.kubectl(), deps.target()]);
+  const { serverVersion } = await kubectl.version();
+  return `server ${serverVersion}${target.context ? ` (context ${target.context})` : ''}`;
 }
 
 async function probe(name: string, fn: () => Promise<string>, fix?: string): Promise<Check> {

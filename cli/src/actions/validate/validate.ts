@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { shortRunGoEnv } from '../../clients/go-env.js';
+import type { Deps } from '../../deps.js';
+import { loadConfig, type LoadedConfig } from '../../config.js';
+import { environmentsOf, parseEnvFlag, renderTargetOf, RENDER_KUBE_VERSION } from '../../project.js';
+import { exitCodeFor, listRules, validateRepository, type Rule, type ValidationReport } from '../../policy/index.js';
+import { ExitCode, PolicyError, TodoctlError } from '../../runtime/errors.js';
+
+export interface ValidateOptions {
+  /** Repository to validate; default: the folder of todoctl.yaml, else the current folder. */
+  root?: string | undefined;
+  /** Git ref to compare chart versions and CHANGELOG against. */
+  base?: string | undefined;
+}
+
+/** A tool validate needs (helm) is missing or the catalog is unusable: nothing was judged. */
+export class ValidationIncompleteError extends TodoctlError {
+  override readonly exitCode = ExitCode.Usage;
+}
+
+/** The repository and the project facts to validate it with: --root's own todoctl.yaml, if it has one. */
+async function project(deps: Deps, o: ValidateOptions): Promise<{ root: string; loaded: LoadedConfig }> {
+  if (!o.root) {
+    const loaded = await deps.config();
+    return { root: loaded.file ? loaded.root : deps.cwd, loaded };
+  }
+  const root = path.resolve(deps.cwd, o.root);
+  return { root, loaded: await loadConfig({ cwd: root, file: deps.globals.config }) };
+}
+
+/**
+ * Checks the charts (every environment of todoctl.yaml, or --env), the Dockerfiles and the
+ * repository against the constitution. Charts render with the release names and namespaces
+ * todoctl.yaml deploys them with. Returns the report; `assertPassed` turns it into an exit code.
+ */
+export async function runValidate(deps: Deps, o: ValidateOptions): Promise<ValidationReport> {
+  const { root, loaded } = await project(deps, o);
+  const envs = deps.globals.env
+    ? parseEnvFlag(loaded.config, deps.globals.env, { list: true })
+    : [...environmentsOf(loaded.config).keys()];
+  const [helm, git] = await Promise.all([deps.helm(), deps.git()]);
+  return validateRepository(
+    { helm: helm.withEnv(shortRunGoEnv(deps.env)), git, now: deps.clock, log: (line) => deps.debug(line) },
+    {
+      root,
+      envs,
+      renderTarget: renderTargetOf(loaded.config, root),
+      kubeVersion: RENDER_KUBE_VERSION,
+      ...(o.base ? { base: o.base } : {}),
+    },
+  );
+}
+
+/** The rule catalog: the repository's policies/rules.yaml, else the one todoctl ships. */
+export async function runListRules(deps: Deps, o: ValidateOptions): Promise<Rule[]> {
+  return listRules((await project(deps, o)).root);
+}
+
+/** Throws the error whose exit code the report calls for: 2 incomplete, 1 a rule failed. */
+export function assertPassed(report: ValidationReport): void {
+  const code = exitCodeFor(report);
+  if (code === ExitCode.Usage) {
+    throw new ValidationIncompleteError(`validation is incomplete: ${report.toolErrors.map((t) => t.message).join('; ')}`, {
+      hint: 'Install the missing tool (helm: set TODOCTL_HELM or put it on PATH) or fix the catalog, then re-run.',
+    });
+  }
+  if (code === ExitCode.Failure) {
+    throw new PolicyError(`${report.summary.fail} constitution check(s) failed`, {
+      hint: 'Each failing finding above names the file, line and fix; exempt a finding only in policies/exemptions.yaml.',
+    });
+  }
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { HelmClient } from '../clients/helm.js';
+import { expectGolden } from '../../test/helpers/golden.js';
+import { FakeRunner } from '../../test/helpers/fake-runner.js';
+import { runTodoctl } from '../../test/helpers/run-todoctl.js';
+
+const target = ['--kubeconfig', '/k/config', '--namespace', 'todo-dev'];
+const releases = [
+  {
+    name: 'todo-backend',
+    namespace: 'todo-dev',
+    revision: '3',
+    updated: 'now',
+    status: 'deployed',
+    chart: 'todo-backend-0.2.0',
+    app_version: '0.1.0',
+  },
+  {
+    name: 'todo-frontend',
+    namespace: 'todo-dev',
+    revision: '1',
+    updated: 'now',
+    status: 'failed',
+    chart: 'todo-frontend-0.2.0',
+    app_version: '0.1.0',
+  },
+];
+const pod = (name: string, status: object, ready: boolean) => ({
+  metadata: { name, namespace: 'todo-dev' },
+  spec: { nodeName: 'kwok-node-0', containers: [{ name: 'app' }] },
+  status: {
+    phase: 'Running',
+    conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+    containerStatuses: [{ name: 'app', ready, ...status }],
+  },
+});
+const pods = {
+  items: [
+    pod('todo-backend-7d9f-abcde', { restartCount: 0, state: { running: {} } }, true),
+    pod(
+      'todo-frontend-5c4b-fghij',
+      { restartCount: 5, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1 } } },
+      false,
+    ),
+  ],
+};
+
+/** helm list and kubectl get pods answer in any order: status asks them side by side. */
+function cluster() {
+  return new FakeRunner()
+    .on('helm', [...HelmClient.listArgs(), '--kubeconfig', '/k/config', '--namespace', 'todo-dev'], {
+      stdout: JSON.stringify(releases),
+    })
+    .on('kubectl', ['get', 'pods', '--output', 'json', ...target], { stdout: JSON.stringify(pods) });
+}
+
+describe('todoctl status (in-process)', () => {
+  it('prints the releases and pods as tables', async () => {
+    const run = await runTodoctl(['status', ...target], { runner: cluster() });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expectGolden('status.txt', run.stdout);
+  });
+
+  it('prints every field as JSON', async () => {
+    const run = await runTodoctl(['status', '-o', 'json', ...target], { runner: cluster() });
+    expect(run.exitCode).toBe(0);
+    expectGolden('status.json', run.stdout);
+    expect(JSON.parse(run.stdout)).toMatchObject({ namespace: 'todo-dev', healthy: false });
+  });
+
+  it('looks in the namespace todoctl.yaml gives the environment when -n is not set', async () => {
+    const runner = new FakeRunner()
+      .on('helm', [...HelmClient.listArgs(), '--namespace', 'todo-staging'], { stdout: '[]' })
+      .on('kubectl', ['get', 'pods', '--output', 'json', '--namespace', 'todo-staging'], { stdout: '{"items":[]}' });
+    const run = await runTodoctl(['status', '--env', 'staging', '-o', 'json'], { runner });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ namespace: 'todo-staging', releases: [], pods: [], healthy: true });
+  });
+});

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { expectGolden } from '../../test/helpers/golden.js';
+import { FakeRunner } from '../../test/helpers/fake-runner.js';
+import { runTodoctl } from '../../test/helpers/run-todoctl.js';
+
+const ROOT = fileURLToPath(new URL('../../../test/fixtures/validate/', import.meta.url));
+
+/** What `helm template` prints for the fixture chart: its Deployment, with the values' tag. */
+const rendered = (tag: string) =>
+  `---\n# Source: web/templates/deployment.yaml\n${readFileSync(`${ROOT}charts/web/templates/deployment.yaml`, 'utf8').replace('{{ .Values.image.tag }}', tag)}`;
+
+/** helm answers lint and template in any order (validate runs them side by side); git is absent. */
+function tools() {
+  return new FakeRunner()
+    .on('helm', ['lint'], { stdout: '1 chart(s) linted, 0 chart(s) failed' })
+    .on('helm', ['template'], { stdout: rendered('latest') })
+    .on('git', () => true, { exitCode: 128, stderr: 'fatal: not a git repository' });
+}
+
+/** The report's one moving part, its duration, made stable for the golden files. */
+const stable = (s: string) => s.replace(/"durationMs": \d+/, '"durationMs": 0').replace(/, \d+ ms\)$/m, ', 0 ms)');
+
+describe('todoctl validate (in-process)', () => {
+  it('prints failing findings by file with their fix, and exits 1', async () => {
+    const run = await runTodoctl(['validate', '--root', ROOT, '--env', 'dev'], { runner: tools() });
+    expect(run.exitCode).toBe(1);
+    expectGolden('validate.txt', stable(run.stdout));
+    expect(run.stderr).toContain('constitution check(s) failed');
+  });
+
+  it('prints the report as JSON with the documented fields', async () => {
+    const run = await runTodoctl(['validate', '--root', ROOT, '--env', 'dev,prod', '-o', 'json'], { runner: tools() });
+    expect(run.exitCode).toBe(1);
+    expectGolden('validate.json', stable(run.stdout));
+    const report = JSON.parse(run.stdout) as { summary: { envs: string[] } };
+    expect(report.summary.envs).toEqual(['dev', 'prod']);
+  });
+
+  it('renders with the release and namespace of todoctl.yaml', async () => {
+    const runner = tools();
+    await runTodoctl(['validate', '--root', ROOT, '--env', 'staging', '-o', 'json'], { runner });
+    const template = runner.calls.find((c) => c.args[0] === 'template')!;
+    expect(template.args.slice(1, 5)).toEqual(['web', `${ROOT}charts/web`, '--namespace', 'todo-staging']);
+  });
+
+  it('exits 2 naming the formats it has for an unknown -o, before running anything', async () => {
+    const runner = new FakeRunner();
+    const run = await runTodoctl(['validate', '--root', ROOT, '-o', 'table'], { runner });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('Use -o text|json|yaml|sarif|junit');
+    const rules = await runTodoctl(['validate', '--list-rules', '-o', 'sarif'], { runner });
+    expect(rules.exitCode).toBe(2);
+    expect(rules.stderr).toContain('Use -o text|json|yaml');
+    expect(runner.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * The project's facts, in one place for every command: which environments exist, the namespace
+ * of each, the release name and namespace a chart is deployed (and so rendered) with, and the
+ * Kubernetes version charts are rendered for. They come from todoctl.yaml or its embedded
+ * defaults; nothing else in todoctl spells a namespace or an environment list.
+ */
+import path from 'node:path';
+import { defaultConfig, ENVIRONMENTS, type Environment, type TodoctlConfig } from './config.js';
+import { UsageError } from './runtime/errors.js';
+
+/**
+ * Kubernetes version charts are linted and rendered for offline. Helm 3 defaults to an old one
+ * that the charts' kubeVersion constraint rejects; this is the version the test cluster runs.
+ */
+export const RENDER_KUBE_VERSION = '1.36.0';
+
+export interface EnvironmentSettings {
+  namespace: string;
+  context?: string | undefined;
+}
+
+/** The environments todoctl.yaml defines, in dev, staging, prod order; the embedded defaults when it lists none. */
+export function environmentsOf(config: TodoctlConfig): Map<Environment, EnvironmentSettings> {
+  const listed = ENVIRONMENTS.filter((e) => config.environments[e] !== undefined);
+  const source = listed.length > 0 ? config.environments : defaultConfig().environments;
+  const out = new Map<Environment, EnvironmentSettings>();
+  for (const env of ENVIRONMENTS) {
+    const settings = source[env];
+    if (settings) out.set(env, { namespace: settings.namespace, ...(settings.context ? { context: settings.context } : {}) });
+  }
+  return out;
+}
+
+/**
+ * Parses --env: one environment, or (where `list` is allowed) a comma-separated list. An
+ * environment todoctl.yaml does not define is a usage error that lists the ones it does.
+ */
+export function parseEnvFlag(config: TodoctlConfig, value: string, o: { list: boolean }): Environment[] {
+  const known = [...environmentsOf(config).keys()];
+  const names = [
+    ...new Set(
+      value
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const unknown = names.filter((e) => !(known as string[]).includes(e));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new UsageError(`unknown environment ${JSON.stringify(unknown.join(',') || value)}`, {
+      hint: `Use --env ${o.list ? 'with a comma-separated list of ' : ''}${known.join(o.list ? ', ' : '|')} (the environments of todoctl.yaml).`,
+    });
+  }
+  if (!o.list && names.length > 1) {
+    throw new UsageError(`--env takes one environment here, not ${JSON.stringify(value)}`, {
+      hint: `Use --env ${known.join('|')}.`,
+    });
+  }
+  return names as Environment[];
+}
+
+/** The release todoctl.yaml deploys from the chart in `chartDir` (relative to `root`), if any. */
+export function releaseOfChart(config: TodoctlConfig, root: string, chartDir: string) {
+  const wanted = path.resolve(root, chartDir);
+  return config.releases.find((r) => path.resolve(root, r.chart) === wanted);
+}
+
+/**
+ * The release name and namespace a chart is deployed with in an environment: the release's
+ * name and fixed namespace from todoctl.yaml, else the chart's name and the environment's namespace.
+ */
+export function renderTargetOf(config: TodoctlConfig, root: string) {
+  const environments = environmentsOf(config);
+  return (chart: { name: string; dir: string }, env: Environment): { release: string; namespace: string } => {
+    const release = releaseOfChart(config, root, chart.dir);
+    const settings = environments.get(env);
+    if (!release?.namespace && !settings) throw new UsageError(`environment ${env} is not defined in todoctl.yaml`);
+    const namespace = release?.namespace ?? settings!.namespace;
+    return { release: release?.name ?? chart.name, namespace };
+  };
+}
