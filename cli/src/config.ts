@@ -121,7 +121,7 @@ export async function loadConfig(o: { cwd: string; file?: string | undefined }):
  * loads here, only for a project that has a todoctl.yaml.
  */
 export async function parseConfig(text: string, file: string): Promise<TodoctlConfig> {
-  const { LineCounter, parseDocument } = await import('yaml');
+  const { LineCounter, parseDocument } = await import('./runtime/yaml.js');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {

@@ -1,5 +1,6 @@
 // Prints vitest's JSON report as one closing line ("N passed, N failed") per
-// tier and overall, and fails when no test ran at all.
+// tier and overall, and fails when no test ran at all. The tiers follow
+// vitest.config.ts: the e2e tier holds test/e2e and the test cluster's self-tests.
 import { readFileSync } from 'node:fs';
 
 const file = process.argv[2];
@@ -16,7 +17,7 @@ for (const suite of report.testResults ?? []) {
   for (const test of suite.assertionResults ?? []) {
     const tier = suite.name.includes('/apps/web/e2e/')
       ? 'browser'
-      : suite.name.includes('/test/e2e/')
+      : suite.name.includes('/test/e2e/') || suite.name.includes('/test/cluster/')
         ? 'e2e'
         : suite.name.includes('/test/integration/')
           ? 'integration'

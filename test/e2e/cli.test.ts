@@ -3,30 +3,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, pinnedVersions, repoRoot, testKubeconfig, tool, toolsBin, uniqueName } from '../support/cluster.js';
+import { eventually, pinnedVersions, repoRoot, testKubeconfig, tool, uniqueName } from '../support/cluster.js';
+import { todoctlBin } from '../support/todoctl.js';
 
 const run = promisify(execFile);
 const kubeconfig = testKubeconfig();
-const todoctlBin = path.join(repoRoot, 'bin/todoctl');
 
-/** Runs the built todoctl as a user would, with the test tools first on PATH. */
-async function todoctl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [todoctlBin, ...args], {
-      env: {
-        ...process.env,
-        PATH: `${toolsBin()}${path.delimiter}${process.env.PATH ?? ''}`,
-        NO_COLOR: '1',
-        KUBECONFIG: kubeconfig,
-      },
-      cwd: repoRoot,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** Runs the built todoctl as a user would, against the test cluster. */
+const todoctl = (args: string[]) => todoctlBin(args, { env: { KUBECONFIG: kubeconfig } });
 
 describe('the todoctl binary against the test cluster', () => {
   const ns = uniqueName('e2e-cli');

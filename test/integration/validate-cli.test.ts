@@ -2,27 +2,10 @@
  * `todoctl validate` as a user runs it: the built binary, real helm, real files.
  * helm comes from the pinned test tools (built on first use); nothing is skipped.
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, toolsBin } from '../support/cluster.js';
+import { todoctlBin } from '../support/todoctl.js';
 
-const exec = promisify(execFile);
-
-async function todoctl(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [path.join(repoRoot, 'bin/todoctl'), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, PATH: `${toolsBin()}${path.delimiter}${process.env.PATH ?? ''}`, NO_COLOR: '1', ...env },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const todoctl = (args: string[], env: Record<string, string> = {}) => todoctlBin(args, { env });
 
 interface JsonReport {
   summary: { fail: number; pass: number; notEvaluated: number; envs: string[]; charts: string[] };

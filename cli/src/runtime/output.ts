@@ -41,7 +41,7 @@ export async function render<T>(view: View<T>, format: Format, result: T, o: { c
     case 'json':
       return `${JSON.stringify(view.data ? view.data(result) : result, null, 2)}\n`;
     case 'yaml': {
-      const { stringify } = await import('yaml');
+      const { stringify } = await import('./yaml.js');
       return stringify(view.data ? view.data(result) : result);
     }
     case 'sarif':
