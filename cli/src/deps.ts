@@ -1,5 +1,6 @@
 // Only types at the top: the clients pull in zod, yaml and the Kubernetes
 // client, which `todoctl --version` must not pay for. They load on first use.
+import path from 'node:path';
 import type { GitClient } from './clients/git.js';
 import type { HelmClient } from './clients/helm.js';
 import type { KubectlClient } from './clients/kubectl.js';
@@ -27,7 +28,7 @@ export interface Deps {
   /** The --env flag, checked against todoctl.yaml's environments; undefined when not given. */
   envs: Environment[] | undefined;
   renderer: RendererName;
-  /** todoctl.yaml, found by walking up from the cwd (or the embedded defaults). */
+  /** todoctl.yaml, found by walking up from the cwd (or validate's --root), or the embedded defaults. */
   config(): Promise<LoadedConfig>;
   /** The environment in effect: --env, else the config's defaultEnv. */
   environment(): Promise<Environment>;
@@ -49,6 +50,8 @@ export interface DepsInput {
   globals: GlobalOptions;
   /** Whether this command takes a comma-separated --env list (validate). */
   envList?: boolean;
+  /** Where to look for todoctl.yaml when not the cwd (validate --root: the repository it checks). */
+  configFrom?: string | undefined;
   clock?: () => Date;
   prompts?: Prompts;
 }
@@ -78,7 +81,10 @@ export async function createDeps(input: DepsInput): Promise<Deps> {
     }),
     config() {
       config ??= import('./config.js').then(({ loadConfig }) =>
-        loadConfig({ cwd: input.cwd, file: globals.config ?? env.TODOCTL_CONFIG }),
+        loadConfig({
+          cwd: input.configFrom ? path.resolve(input.cwd, input.configFrom) : input.cwd,
+          file: globals.config ?? env.TODOCTL_CONFIG,
+        }),
       );
       return config;
     },

@@ -41,6 +41,7 @@ export async function main(argv: readonly string[], host: Host): Promise<number>
         runner: host.runner ?? new ExecaRunner(host.env.PATH ?? ''),
         globals: g,
         envList: o.envList,
+        configFrom: o.configFrom,
         ...(host.clock ? { clock: host.clock } : {}),
         ...(host.prompts ? { prompts: host.prompts } : {}),
       });

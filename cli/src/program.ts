@@ -8,7 +8,7 @@ export interface ProgramContext {
    * Builds Deps from the raw global flags, checking them first; called once, by the command
    * that runs. `envList`: the command takes a comma-separated --env list.
    */
-  deps(globals: Record<string, unknown>, o: { envList: boolean }): Promise<Deps>;
+  deps(globals: Record<string, unknown>, o: { envList: boolean; configFrom?: string | undefined }): Promise<Deps>;
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
 }
@@ -49,13 +49,13 @@ export function buildProgram(ctx: ProgramContext): Command {
   const run =
     (
       load: () => Promise<{ default: (deps: Deps, options: Record<string, unknown>, args: string[]) => Promise<void> }>,
-      o: { envList?: boolean } = {},
+      o: { envList?: boolean; configFrom?: (options: Record<string, unknown>) => string | undefined } = {},
     ) =>
     async (...params: unknown[]) => {
       const cmd = params[params.length - 1] as Command;
       const options = params[params.length - 2] as Record<string, unknown>;
       const args = params.slice(0, -2).filter((a): a is string => typeof a === 'string');
-      const deps = await ctx.deps(cmd.optsWithGlobals(), { envList: o.envList ?? false });
+      const deps = await ctx.deps(cmd.optsWithGlobals(), { envList: o.envList ?? false, configFrom: o.configFrom?.(options) });
       const handler = (await load()).default;
       await handler(deps, options, args);
     };
@@ -76,7 +76,13 @@ export function buildProgram(ctx: ProgramContext): Command {
       'after',
       `\n${formatsHelp(FORMATS.validate)} sarif is for GitHub code scanning.\nWith --list-rules: ${formatsHelp(FORMATS.rules).replace('Output (-o): ', '')}\nEnvironments (--env): every environment of todoctl.yaml by default.`,
     )
-    .action(run(() => import('./commands/validate.js'), { envList: true }));
+    .action(
+      run(() => import('./commands/validate.js'), {
+        envList: true,
+        // the repository validate checks has its own todoctl.yaml
+        configFrom: (options) => (typeof options.root === 'string' ? options.root : undefined),
+      }),
+    );
 
   program
     .command('status')

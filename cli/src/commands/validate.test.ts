@@ -38,11 +38,21 @@ describe('todoctl validate (in-process)', () => {
     expect(report.summary.envs).toEqual(['dev', 'prod']);
   });
 
-  it('renders with the release and namespace of todoctl.yaml', async () => {
+  it("renders every environment of the repository's todoctl.yaml with its release names and namespaces", async () => {
     const runner = tools();
-    await runTodoctl(['validate', '--root', ROOT, '--env', 'staging', '-o', 'json'], { runner });
-    const template = runner.calls.find((c) => c.args[0] === 'template')!;
-    expect(template.args.slice(1, 5)).toEqual(['web', `${ROOT}charts/web`, '--namespace', 'todo-staging']);
+    const run = await runTodoctl(['validate', '--root', ROOT, '-o', 'json'], { runner });
+    expect((JSON.parse(run.stdout) as { summary: { envs: string[] } }).summary.envs).toEqual(['dev', 'prod']);
+    const templates = runner.calls.filter((c) => c.args[0] === 'template').map((c) => [c.args[1], c.args[4]]);
+    expect(templates.sort()).toEqual([
+      ['shop-web', 'shop-dev'],
+      ['shop-web', 'shop-prod'],
+    ]);
+  });
+
+  it('exits 2 for an environment that todoctl.yaml does not define, naming the ones it does', async () => {
+    const run = await runTodoctl(['validate', '--root', ROOT, '--env', 'staging'], { runner: new FakeRunner() });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('dev, prod (the environments of todoctl.yaml)');
   });
 
   it('exits 2 naming the formats it has for an unknown -o, before running anything', async () => {

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { shortRunGoEnv } from '../../clients/go-env.js';
 import type { Deps } from '../../deps.js';
-import { loadConfig, type LoadedConfig } from '../../config.js';
-import { environmentsOf, parseEnvFlag, renderTargetOf, RENDER_KUBE_VERSION } from '../../project.js';
+import type { LoadedConfig } from '../../config.js';
+import { environmentsOf, renderTargetOf, RENDER_KUBE_VERSION } from '../../project.js';
 import { exitCodeFor, listRules, validateRepository, type Rule, type ValidationReport } from '../../policy/index.js';
 import { ExitCode, PolicyError, TodoctlError } from '../../runtime/errors.js';
 
@@ -18,14 +18,12 @@ export class ValidationIncompleteError extends TodoctlError {
   override readonly exitCode = ExitCode.Usage;
 }
 
-/** The repository and the project facts to validate it with: --root's own todoctl.yaml, if it has one. */
+/** The repository: --root, else the folder of todoctl.yaml, else the current folder. */
 async function project(deps: Deps, o: ValidateOptions): Promise<{ root: string; loaded: LoadedConfig }> {
-  if (!o.root) {
-    const loaded = await deps.config();
-    return { root: loaded.file ? loaded.root : deps.cwd, loaded };
-  }
-  const root = path.resolve(deps.cwd, o.root);
-  return { root, loaded: await loadConfig({ cwd: root, file: deps.globals.config }) };
+  // deps.config() looked for todoctl.yaml from --root when it was given
+  const loaded = await deps.config();
+  const root = o.root ? path.resolve(deps.cwd, o.root) : loaded.file ? loaded.root : deps.cwd;
+  return { root, loaded };
 }
 
 /**
@@ -35,9 +33,7 @@ async function project(deps: Deps, o: ValidateOptions): Promise<{ root: string; 
  */
 export async function runValidate(deps: Deps, o: ValidateOptions): Promise<ValidationReport> {
   const { root, loaded } = await project(deps, o);
-  const envs = deps.globals.env
-    ? parseEnvFlag(loaded.config, deps.globals.env, { list: true })
-    : [...environmentsOf(loaded.config).keys()];
+  const envs = deps.envs ?? [...environmentsOf(loaded.config).keys()];
   const [helm, git] = await Promise.all([deps.helm(), deps.git()]);
   return validateRepository(
     { helm: helm.withEnv(shortRunGoEnv(deps.env)), git, now: deps.clock, log: (line) => deps.debug(line) },
