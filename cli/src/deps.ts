@@ -3,7 +3,9 @@
 import path from 'node:path';
 import type { GitClient } from './clients/git.js';
 import type { HelmClient } from './clients/helm.js';
+import type { ContainerToolClient, ContainerToolName } from './clients/container-tool.js';
 import type { KubectlClient } from './clients/kubectl.js';
+import type { MinikubeClient } from './clients/minikube.js';
 import type { KubeTarget } from './clients/target.js';
 import type { Environment, LoadedConfig } from './config.js';
 import type { GlobalOptions } from './globals.js';
@@ -37,6 +39,10 @@ export interface Deps {
   helm(): Promise<HelmClient>;
   git(): Promise<GitClient>;
   kubectl(): Promise<KubectlClient>;
+  /** minikube (TODOCTL_MINIKUBE to point at a specific binary). */
+  minikube(): Promise<MinikubeClient>;
+  /** docker or podman. */
+  containerTool(name: ContainerToolName): Promise<ContainerToolClient>;
   warn(message: string): void;
   debug(message: string): void;
 }
@@ -115,6 +121,14 @@ export async function createDeps(input: DepsInput): Promise<Deps> {
     async kubectl() {
       const { KubectlClient } = await import('./clients/kubectl.js');
       return new KubectlClient(input.runner, await deps.target(), env.TODOCTL_KUBECTL ?? 'kubectl');
+    },
+    async minikube() {
+      const { MinikubeClient } = await import('./clients/minikube.js');
+      return new MinikubeClient(input.runner, {}, env.TODOCTL_MINIKUBE ?? 'minikube');
+    },
+    async containerTool(name) {
+      const { ContainerToolClient } = await import('./clients/container-tool.js');
+      return new ContainerToolClient(input.runner, {}, name);
     },
     warn(message) {
       io.stderr.write(`warning: ${message}\n`);

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Deps } from './deps.js';
-import { FORMATS, formatsHelp } from './runtime/formats.js';
+import { FORMATS, formatsHelp, type Format } from './runtime/formats.js';
 import { VERSION } from './version.js';
 
 export interface ProgramContext {
@@ -54,41 +54,109 @@ export function buildProgram(ctx: ProgramContext): Command {
     async (...params: unknown[]) => {
       const cmd = params[params.length - 1] as Command;
       const options = params[params.length - 2] as Record<string, unknown>;
-      const args = params.slice(0, -2).filter((a): a is string => typeof a === 'string');
+      const args = params
+        .slice(0, -2)
+        .flat()
+        .filter((a): a is string => typeof a === 'string');
       const deps = await ctx.deps(cmd.optsWithGlobals(), { envList: o.envList ?? false, configFrom: o.configFrom?.(options) });
       const handler = (await load()).default;
       await handler(deps, options, args);
     };
 
-  program
-    .command('doctor')
-    .description('check the tools, the cluster and todoctl.yaml, and say how to fix what is missing')
-    .addHelpText('after', `\n${formatsHelp(FORMATS.doctor)}`)
-    .action(run(() => import('./commands/doctor.js')));
+  /** A command: its help lists its output formats; its module loads only when it runs. */
+  const command = (
+    spec: string,
+    description: string,
+    o: {
+      formats: readonly Format[];
+      load: Parameters<typeof run>[0];
+      help?: string;
+      options?: (c: Command) => Command;
+      run?: Parameters<typeof run>[1];
+    },
+  ) => {
+    const c = program.command(spec).description(description);
+    (o.options?.(c) ?? c)
+      .addHelpText('after', `\n${formatsHelp(o.formats)}${o.help ? `\n${o.help}` : ''}`)
+      .action(run(o.load, o.run));
+  };
+  /** How long a command waits for the cluster, as helm writes durations. */
+  const timeout = (what: string) => new Option('--timeout <duration>', `${what} (90s, 5m, 1m30s)`).default('5m');
 
-  program
-    .command('validate')
-    .description('check the charts, Dockerfiles and repository against the constitution (exit 1 when a rule fails)')
-    .option('--root <dir>', 'repository to validate (default: the project root, else the current folder)')
-    .option('--base <ref>', 'git ref to compare chart versions and CHANGELOG against (e.g. origin/main)')
-    .option('--list-rules', 'print the rule catalog instead of validating')
-    .addHelpText(
-      'after',
-      `\n${formatsHelp(FORMATS.validate)} sarif is for GitHub code scanning.\nWith --list-rules: ${formatsHelp(FORMATS.rules).replace('Output (-o): ', '')}\nEnvironments (--env): every environment of todoctl.yaml by default.`,
-    )
-    .action(
-      run(() => import('./commands/validate.js'), {
-        envList: true,
-        // the repository validate checks has its own todoctl.yaml
-        configFrom: (options) => (typeof options.root === 'string' ? options.root : undefined),
-      }),
-    );
+  command('doctor', 'check the tools, the cluster and todoctl.yaml, and say how to fix what is missing', {
+    formats: FORMATS.doctor,
+    load: () => import('./commands/doctor.js'),
+  });
 
-  program
-    .command('status')
-    .description('show the releases in the target namespace and the state of their pods')
-    .addHelpText('after', `\n${formatsHelp(FORMATS.status)}`)
-    .action(run(() => import('./commands/status.js')));
+  command('validate', 'check the charts, Dockerfiles and repository against the constitution (exit 1 when a rule fails)', {
+    formats: FORMATS.validate,
+    load: () => import('./commands/validate.js'),
+    help: `sarif is for GitHub code scanning. With --list-rules: ${formatsHelp(FORMATS.rules).replace('Output (-o): ', '')}\nEnvironments (--env): every environment of todoctl.yaml by default.`,
+    options: (c) =>
+      c
+        .option('--root <dir>', 'repository to validate (default: the project root, else the current folder)')
+        .option('--base <ref>', 'git ref to compare chart versions and CHANGELOG against (e.g. origin/main)')
+        .option('--list-rules', 'print the rule catalog instead of validating'),
+    run: {
+      envList: true,
+      // the repository validate checks has its own todoctl.yaml
+      configFrom: (options) => (typeof options.root === 'string' ? options.root : undefined),
+    },
+  });
+
+  command(
+    'up',
+    'deploy the environment: validate, secrets, helm upgrade --install with automatic rollback, health through the cluster',
+    {
+      formats: FORMATS.up,
+      load: () => import('./commands/up.js'),
+      help: "Environment (--env): todoctl.yaml's defaultEnv by default.",
+      options: (c) =>
+        c
+          .option('--no-build', 'do not build images; deploy --tag, already in the cluster')
+          .option('--tag <tag>', 'image tag to deploy: dev-<short-sha> or v<semver>, never latest')
+          .addOption(timeout('time budget for the whole run')),
+    },
+  );
+
+  command(
+    'rollback [releases...]',
+    'roll releases back to their last revision verified healthy, after showing what changes and asking',
+    {
+      formats: FORMATS.rollback,
+      load: () => import('./commands/rollback.js'),
+      options: (c) =>
+        c
+          .option('--all', 'every app release of the environment')
+          .option('--to <revision>', 'this revision instead of the last verified one (one release)')
+          .addOption(timeout('how long to wait for the rolled-back pods')),
+    },
+  );
+
+  command('down', "uninstall the environment's app releases after confirmation; namespace and volumes stay", {
+    formats: FORMATS.down,
+    load: () => import('./commands/down.js'),
+    options: (c) =>
+      c
+        .option('--purge', "also delete the namespace and its volumes (asks you to type the environment's name)")
+        .addOption(timeout('how long to wait for the uninstall')),
+  });
+
+  command(
+    'secrets <action> [variable]',
+    'list the Secrets the releases read (names and keys only), or set/rotate one variable and restart its workloads',
+    {
+      formats: FORMATS.secrets,
+      load: () => import('./commands/secrets.js'),
+      help: 'Actions: list; set <VARIABLE>; rotate <VARIABLE>. Values come from the environment, the project .env or a prompt, never the command line.',
+      options: (c) => c.addOption(timeout('how long to wait for the restarted workloads')),
+    },
+  );
+
+  command('status', 'show the releases in the target namespace and the state of their pods', {
+    formats: FORMATS.status,
+    load: () => import('./commands/status.js'),
+  });
 
   return program;
 }

@@ -79,3 +79,35 @@ export function renderTargetOf(config: TodoctlConfig, root: string) {
     return { release: release?.name ?? chart.name, namespace };
   };
 }
+
+/**
+ * A chart's values for an environment as helm merges them: values.yaml, then values-<env>.yaml
+ * over it (maps merge key by key, anything else is replaced).
+ */
+export async function chartValues(root: string, chartDir: string, env: Environment): Promise<Record<string, unknown>> {
+  const [{ readFile }, { parse }] = await Promise.all([import('node:fs/promises'), import('./runtime/yaml.js')]);
+  const read = async (file: string) => {
+    try {
+      return (parse(await readFile(path.join(root, chartDir, file), 'utf8')) ?? {}) as Record<string, unknown>;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw new UsageError(`cannot read ${path.join(chartDir, file)}: ${(error as Error).message}`, {
+        hint: `Fix the YAML of ${path.join(chartDir, file)}; todoctl validate names the line.`,
+      });
+    }
+  };
+  return mergeValues(await read('values.yaml'), await read(`values-${env}.yaml`));
+}
+
+function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] = isMap(current) && isMap(value) ? mergeValues(current, value) : value;
+  }
+  return out;
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -9,35 +9,15 @@
 // test chart (2 pods) in a throwaway namespace, so both sides read a real release and pods.
 // Needs a build (npm run build).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bin, env, kubeconfig, root, useTestCluster } from './test-cluster.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const runs = Number(process.env.BENCH_RUNS ?? 15);
-const bin =
-  process.env.TODOCTL_TOOLS_BIN ??
-  execFileSync('bash', [path.join(root, 'test/cluster/build-tools.sh')], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .pop();
-const kubeconfig = process.env.TODOCTL_TEST_KUBECONFIG ?? path.join(root, '.kwok/kubeconfig');
-const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, KUBECONFIG: kubeconfig, NO_COLOR: '1' };
 const [{ HelmClient }, { ExecaRunner }] = await Promise.all([
   import(path.join(root, 'cli/dist/clients/helm.js')),
   import(path.join(root, 'cli/dist/runtime/runner.js')),
 ]);
-
-const answers = () =>
-  existsSync(kubeconfig) &&
-  spawnSync(path.join(bin, 'kubectl'), ['--kubeconfig', kubeconfig, 'get', '--raw', '/readyz']).status === 0;
-let started = false;
-if (!answers()) {
-  if (process.env.TODOCTL_TEST_KUBECONFIG) throw new Error(`TODOCTL_TEST_KUBECONFIG=${kubeconfig} does not answer /readyz`);
-  console.error('bench:status: no test cluster is running; starting one with test/cluster/up.sh');
-  execFileSync('bash', [path.join(root, 'test/cluster/up.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  started = true;
-}
+const cluster = useTestCluster('bench:status');
 
 const namespace = `bench-status-${Date.now().toString(36)}`;
 const kubectl = (...args) => execFileSync(path.join(bin, 'kubectl'), ['--kubeconfig', kubeconfig, ...args], { stdio: 'pipe' });
@@ -89,5 +69,5 @@ try {
   spawnSync(path.join(bin, 'kubectl'), ['--kubeconfig', kubeconfig, 'delete', 'namespace', namespace, '--wait=false'], {
     stdio: 'ignore',
   });
-  if (started) execFileSync('bash', [path.join(root, 'test/cluster/down.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  cluster.stop();
 }

@@ -8,6 +8,8 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=versions.env
 . "$cluster_here/versions.env"
+# shellcheck source=forwards.env
+. "$cluster_here/forwards.env"
 
 t0=$(date +%s%N)
 bin=$(bash "$cluster_here/build-tools.sh" | tail -n 1)
@@ -47,6 +49,32 @@ YAML
     echo '---'; cat "$stage/$f.yaml"
   done
   echo '---'; cat "$cluster_here/stages.yaml"
+  # Observable pods: `kubectl logs` (and --previous) of every container reads these CRI-format
+  # files, and `kubectl port-forward` to a pod port reaches a local process (forwards.env).
+  cat <<YAML
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterLogs
+metadata:
+  name: todoctl-logs
+spec:
+  logs:
+    - logsFile: $cluster_here/logs/current.log
+      previousLogsFile: $cluster_here/logs/previous.log
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterPortForward
+metadata:
+  name: todoctl-forwards
+spec:
+  forwards:
+    - ports: [8080]
+      target: { port: $FORWARD_HTTP_8080, address: 127.0.0.1 }
+    - ports: [3000]
+      target: { port: $FORWARD_HTTP_3000, address: 127.0.0.1 }
+    - ports: [9090]
+      target: { port: $FORWARD_METRICS_9090, address: 127.0.0.1 }
+YAML
 } > "$config"
 
 kwokctl create cluster --name "$cluster_name" --runtime binary -c "$config" \

@@ -7,7 +7,24 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 /** The pinned tool versions of test/cluster/versions.env (KUBERNETES_VERSION, HELM4_VERSION, ...). */
 export function pinnedVersions(): Record<string, string> {
-  const text = readFileSync(path.join(repoRoot, 'test/cluster/versions.env'), 'utf8');
+  return readEnvFile('test/cluster/versions.env');
+}
+
+/**
+ * Where the test cluster forwards `kubectl port-forward` to a pod port (test/cluster/forwards.env):
+ * a test that starts a process on that local port is reached through the cluster.
+ */
+export function clusterForwards(): { http8080: number; http3000: number; metrics9090: number } {
+  const env = readEnvFile('test/cluster/forwards.env');
+  return {
+    http8080: Number(env.FORWARD_HTTP_8080),
+    http3000: Number(env.FORWARD_HTTP_3000),
+    metrics9090: Number(env.FORWARD_METRICS_9090),
+  };
+}
+
+function readEnvFile(file: string): Record<string, string> {
+  const text = readFileSync(path.join(repoRoot, file), 'utf8');
   return Object.fromEntries([...text.matchAll(/^([A-Z0-9_]+)=(\S+)/gm)].map((m) => [m[1]!, m[2]!]));
 }
 

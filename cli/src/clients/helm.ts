@@ -66,6 +66,9 @@ export interface LintOptions {
   strict?: boolean;
 }
 
+const dryRunSchema = z.object({ manifest: z._default(z.string(), ''), version: z.int() });
+const statusSchema = z.object({ version: z.int(), info: z.object({ status: z.string() }) });
+
 /** `helm list`'s status filters, all of them: every release, whatever its state. */
 const LIST_STATUSES = ['--deployed', '--failed', '--pending', '--superseded', '--uninstalling', '--uninstalled'];
 
@@ -163,9 +166,61 @@ export class HelmClient extends ToolClient {
     return this.exec(HelmClient.rollbackArgs(major, release, o));
   }
 
-  async uninstall(release: string, o: { wait?: boolean } = {}): Promise<RunResult> {
+  async uninstall(release: string, o: { wait?: boolean; timeout?: string } = {}): Promise<RunResult> {
     const major = await this.majorVersion();
-    return this.exec(['uninstall', release, ...(o.wait ? HelmClient.waitArgs(major) : [])]);
+    return this.exec([
+      'uninstall',
+      release,
+      ...(o.wait ? HelmClient.waitArgs(major) : []),
+      ...(o.timeout ? ['--timeout', o.timeout] : []),
+    ]);
+  }
+
+  /**
+   * What `upgrade --install` would apply, rendered by the API server's view (lookups included)
+   * without changing anything: the manifest and the revision it would become.
+   */
+  async upgradeDryRun(o: UpgradeInstallOptions): Promise<{ manifest: string; revision: number }> {
+    const { release, chart, valuesFiles, set, version } = o;
+    const args = HelmClient.upgradeInstallArgs(await this.majorVersion(), {
+      release,
+      chart,
+      ...(valuesFiles ? { valuesFiles } : {}),
+      ...(set ? { set } : {}),
+      ...(version ? { version } : {}),
+    });
+    const result = await this.exec([...args, '--dry-run=server', '--output', 'json']);
+    const parsed = parseJson(result, dryRunSchema, 'helm upgrade --dry-run');
+    return { manifest: parsed.manifest, revision: parsed.version };
+  }
+
+  /** The manifest a release applied (at `revision`, else its current one), or null when there is no such release. */
+  async getManifest(release: string, revision?: number): Promise<string | null> {
+    const args = ['get', 'manifest', release, ...(revision === undefined ? [] : ['--revision', String(revision)])];
+    const result = await this.exec(args, { check: false });
+    if (result.exitCode !== 0) {
+      if (/release: not found/.test(result.stderr)) return null;
+      throw new ToolError(this.binary, ['get', 'manifest', release], result.exitCode, result.stderr);
+    }
+    return result.stdout;
+  }
+
+  /** The values a revision was deployed with (the user-supplied ones, as `helm get values`). */
+  async getValues(release: string, revision: number): Promise<Record<string, unknown>> {
+    const result = await this.exec(['get', 'values', release, '--revision', String(revision), '--output', 'json']);
+    const parsed = parseJson(result, z.nullable(z.record(z.string(), z.unknown())), 'helm get values');
+    return parsed ?? {};
+  }
+
+  /** The release's current revision and status, or null when there is no such release. */
+  async status(release: string): Promise<{ revision: number; status: string } | null> {
+    const result = await this.exec(['status', release, '--output', 'json'], { check: false });
+    if (result.exitCode !== 0) {
+      if (/release: not found/.test(result.stderr)) return null;
+      throw new ToolError(this.binary, ['status', release], result.exitCode, result.stderr);
+    }
+    const parsed = parseJson(result, statusSchema, 'helm status');
+    return { revision: parsed.version, status: parsed.info.status };
   }
 
   async history(release: string): Promise<HelmRevision[]> {

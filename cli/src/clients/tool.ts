@@ -21,22 +21,26 @@ export abstract class ToolClient {
 
   /** The same client, with extra environment for its processes. */
   withEnv(env: Readonly<Record<string, string>>): this {
-    const Self = this.constructor as new (
-      runner: Runner,
-      target: KubeTarget,
-      binary: string,
-      env: Record<string, string>,
-    ) => this;
-    return new Self(this.runner, this.target, this.binary, { ...this.env, ...env });
+    return this.copy(this.target, { ...this.env, ...env });
+  }
+
+  /** The same client, pointed at another namespace. */
+  inNamespace(namespace: string): this {
+    return this.copy({ ...this.target, namespace }, { ...this.env });
+  }
+
+  private copy(target: KubeTarget, env: Record<string, string>): this {
+    type Same = new (runner: Runner, target: KubeTarget, binary: string, env: Record<string, string>) => this;
+    return new (this.constructor as Same)(this.runner, target, this.binary, env);
   }
 
   /** Runs the tool with `argv`; a non-zero exit throws ToolError unless `check` is false. */
-  protected async start(argv: string[], o: { check?: boolean } = {}): Promise<RunResult> {
-    const result = await this.runner.run(
-      this.binary,
-      argv,
-      Object.keys(this.env).length > 0 ? { env: { ...this.env } } : undefined,
-    );
+  protected async start(argv: string[], o: { check?: boolean; input?: string } = {}): Promise<RunResult> {
+    const options = {
+      ...(Object.keys(this.env).length > 0 ? { env: { ...this.env } } : {}),
+      ...(o.input === undefined ? {} : { input: o.input }),
+    };
+    const result = await this.runner.run(this.binary, argv, Object.keys(options).length > 0 ? options : undefined);
     if (result.exitCode === 127) throw new MissingToolError(this.binary, this.installHint);
     if (o.check !== false && result.exitCode !== 0) throw new ToolError(this.binary, argv, result.exitCode, result.stderr);
     return result;

@@ -8,6 +8,10 @@ export const FORMATS = {
   status: ['text', 'json', 'yaml'],
   validate: ['text', 'json', 'yaml', 'sarif', 'junit'],
   rules: ['text', 'json', 'yaml'],
+  up: ['text', 'json', 'yaml'],
+  rollback: ['text', 'json', 'yaml'],
+  down: ['text', 'json', 'yaml'],
+  secrets: ['text', 'json', 'yaml'],
 } as const;
 
 export type Format = (typeof FORMATS)[keyof typeof FORMATS][number];

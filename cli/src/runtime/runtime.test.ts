@@ -118,3 +118,25 @@ describe('runSteps (listr2)', () => {
     expect(ran).toEqual(['a']);
   });
 });
+
+describe('ExecaRunner.spawn', () => {
+  it('reads what a background program prints, and stops it', async () => {
+    const { ExecaRunner } = await import('./runner.js');
+    const program = await new ExecaRunner(process.env.PATH ?? '').spawn(process.execPath, [
+      '-e',
+      "console.log('Forwarding from 127.0.0.1:4321 -> 8080'); setInterval(() => {}, 1000)",
+    ]);
+    const match = await program.waitFor(/127\.0\.0\.1:(\d+)/, 10_000);
+    expect(match[1]).toBe('4321');
+    await program.stop();
+  });
+
+  it('fails with what the program said when it exits before printing the line', async () => {
+    const { ExecaRunner } = await import('./runner.js');
+    const program = await new ExecaRunner(process.env.PATH ?? '').spawn(process.execPath, [
+      '-e',
+      "console.error('error: unable to forward port'); process.exit(1)",
+    ]);
+    await expect(program.waitFor(/Forwarding/, 10_000)).rejects.toThrow('unable to forward port');
+  });
+});

@@ -3,4 +3,4 @@
  * CommonJS under Node; imported dynamically from the bundle it would show only a default
  * export, so it is imported statically here and re-exported by name.
  */
-export { LineCounter, parseDocument, stringify } from 'yaml';
+export { LineCounter, parse, parseDocument, stringify } from 'yaml';

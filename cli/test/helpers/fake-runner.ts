@@ -1,4 +1,4 @@
-import type { RunOptions, RunResult, Runner } from '../../src/runtime/runner.js';
+import type { Background, RunOptions, RunResult, Runner } from '../../src/runtime/runner.js';
 
 export interface ScriptedCall {
   cmd: string;
@@ -26,6 +26,9 @@ export class FakeRunner implements Runner {
   readonly calls: RecordedCall[] = [];
   private readonly script: ScriptedCall[] = [];
   private readonly responders: { cmd: string; match: (args: readonly string[]) => boolean; respond: Responder }[] = [];
+  private readonly spawners: { cmd: string; match: (args: readonly string[]) => boolean; stdout: string }[] = [];
+  /** Background programs started, and whether each was stopped. */
+  readonly spawned: { cmd: string; args: readonly string[]; stopped: boolean }[] = [];
 
   constructor(private readonly installed: Record<string, string> = {}) {}
 
@@ -57,6 +60,29 @@ export class FakeRunner implements Runner {
     if (!next) throw new Error(`FakeRunner: unscripted call: ${shown}`);
     const want = typeof next.args === 'function' ? '<predicate>' : next.args.join(' ');
     throw new Error(`FakeRunner: expected "${next.cmd} ${want}"\n                 got "${shown}"`);
+  }
+
+  /** Lets `spawn` start `cmd` when its argv starts with `prefix`; the program prints `stdout` and keeps running. */
+  onSpawn(cmd: string, prefix: readonly string[], stdout: string): this {
+    this.spawners.push({ cmd, match: (args) => prefix.every((a, i) => a === args[i]), stdout });
+    return this;
+  }
+
+  async spawn(cmd: string, args: readonly string[]): Promise<Background> {
+    const spawner = this.spawners.find((s) => s.cmd === cmd && s.match(args));
+    if (!spawner) throw new Error(`FakeRunner: unscripted background program: ${cmd} ${args.join(' ')}`);
+    const record = { cmd, args: [...args], stopped: false };
+    this.spawned.push(record);
+    return {
+      waitFor: async (pattern) => {
+        const match = pattern.exec(spawner.stdout);
+        if (!match) throw new Error(`${cmd} exited: printed ${JSON.stringify(spawner.stdout)}`);
+        return match;
+      },
+      stop: async () => {
+        record.stopped = true;
+      },
+    };
   }
 
   async which(cmd: string): Promise<string | undefined> {

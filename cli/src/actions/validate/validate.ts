@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { shortRunGoEnv } from '../../clients/go-env.js';
 import type { Deps } from '../../deps.js';
-import type { LoadedConfig } from '../../config.js';
+import type { Environment, LoadedConfig } from '../../config.js';
 import { environmentsOf, renderTargetOf, RENDER_KUBE_VERSION } from '../../project.js';
 import { exitCodeFor, listRules, validateRepository, type Rule, type ValidationReport } from '../../policy/index.js';
 import { ExitCode, PolicyError, TodoctlError } from '../../runtime/errors.js';
@@ -11,6 +11,8 @@ export interface ValidateOptions {
   root?: string | undefined;
   /** Git ref to compare chart versions and CHANGELOG against. */
   base?: string | undefined;
+  /** Environments to render for; default: --env, else every environment of todoctl.yaml. */
+  envs?: Environment[] | undefined;
 }
 
 /** A tool validate needs (helm) is missing or the catalog is unusable: nothing was judged. */
@@ -33,7 +35,7 @@ async function project(deps: Deps, o: ValidateOptions): Promise<{ root: string; 
  */
 export async function runValidate(deps: Deps, o: ValidateOptions): Promise<ValidationReport> {
   const { root, loaded } = await project(deps, o);
-  const envs = deps.envs ?? [...environmentsOf(loaded.config).keys()];
+  const envs = o.envs ?? deps.envs ?? [...environmentsOf(loaded.config).keys()];
   const [helm, git] = await Promise.all([deps.helm(), deps.git()]);
   return validateRepository(
     { helm: helm.withEnv(shortRunGoEnv(deps.env)), git, now: deps.clock, log: (line) => deps.debug(line) },
