@@ -66,7 +66,6 @@ export interface LintOptions {
   strict?: boolean;
 }
 
-const dryRunSchema = z.object({ manifest: z._default(z.string(), ''), version: z.int() });
 const statusSchema = z.object({ version: z.int(), info: z.object({ status: z.string() }) });
 
 /** `helm list`'s status filters, all of them: every release, whatever its state. */
@@ -174,24 +173,6 @@ export class HelmClient extends ToolClient {
       ...(o.wait ? HelmClient.waitArgs(major) : []),
       ...(o.timeout ? ['--timeout', o.timeout] : []),
     ]);
-  }
-
-  /**
-   * What `upgrade --install` would apply, rendered by the API server's view (lookups included)
-   * without changing anything: the manifest and the revision it would become.
-   */
-  async upgradeDryRun(o: UpgradeInstallOptions): Promise<{ manifest: string; revision: number }> {
-    const { release, chart, valuesFiles, set, version } = o;
-    const args = HelmClient.upgradeInstallArgs(await this.majorVersion(), {
-      release,
-      chart,
-      ...(valuesFiles ? { valuesFiles } : {}),
-      ...(set ? { set } : {}),
-      ...(version ? { version } : {}),
-    });
-    const result = await this.exec([...args, '--dry-run=server', '--output', 'json']);
-    const parsed = parseJson(result, dryRunSchema, 'helm upgrade --dry-run');
-    return { manifest: parsed.manifest, revision: parsed.version };
   }
 
   /** The manifest a release applied (at `revision`, else its current one), or null when there is no such release. */

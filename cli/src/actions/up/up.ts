@@ -5,6 +5,8 @@
  * rollback -> health through the cluster -> URLs. A release whose rendered manifest did not
  * change is left alone, so a second `up` changes nothing.
  */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
 import { shortRunGoEnv } from '../../clients/go-env.js';
@@ -79,6 +81,8 @@ interface Context {
   secretPlans: SecretPlan[];
   secretValues: SecretValues;
   health: ServiceHealth[];
+  /** validate ran `helm dependency build` for every chart in this run: deploy need not again. */
+  dependenciesBuilt: boolean;
 }
 
 export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
@@ -115,6 +119,7 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
     secretPlans: [],
     secretValues: new Map(),
     health: [],
+    dependenciesBuilt: false,
   };
   const infra = config.releases.filter((r) => r.namespace !== undefined);
   const apps = config.releases.filter((r) => r.namespace === undefined);
@@ -136,8 +141,9 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
       },
       {
         title: `validate (${env})`,
-        run: async (_c, report) => {
+        run: async (c, report) => {
           const validation = await runValidate(deps, { envs: [env] });
+          c.dependenciesBuilt = validation.toolErrors.length === 0;
           if (exitCodeFor(validation) !== ExitCode.Ok) {
             const failing = validation.findings.filter((f) => f.status === 'fail').slice(0, 5);
             const lines = failing.map((f) => `${f.file}:${f.line} ${f.rule} ${f.message}`).join('\n  ');
@@ -201,19 +207,25 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
         title: 'verify health through the cluster',
         run: async (c, report) => {
           const kubectl = c.kubectl.inNamespace(namespace);
-          for (const release of apps) {
-            const values = await chartValues(root, release.chart, env);
-            const health = await verifyService(kubectl, release.name, release.name, healthTargets(values));
-            c.health.push(health);
+          // the services are independent: asked side by side
+          c.health = await Promise.all(
+            apps.map(async (release) =>
+              verifyService(kubectl, release.name, release.name, healthTargets(await chartValues(root, release.chart, env))),
+            ),
+          );
+          for (const health of c.health) {
             if (!health.healthy) {
               const failed = health.checks.filter((k) => !k.ok).map((k) => `${k.path}: ${k.detail}`);
-              throw new ClusterError(`${release.name} is deployed but not healthy: ${failed.join('; ')}`, {
-                hint: `Run todoctl doctor --env ${env} for the cause; todoctl rollback ${release.name} returns to the last verified revision.`,
+              throw new ClusterError(`${health.release} is deployed but not healthy: ${failed.join('; ')}`, {
+                hint: `Run todoctl doctor --env ${env} for the cause; todoctl rollback ${health.release} returns to the last verified revision.`,
               });
             }
-            const revision = c.releases.find((r) => r.name === release.name)?.revision;
-            if (revision !== undefined) await markVerified(kubectl, release.name, revision);
           }
+          await Promise.all(
+            c.releases
+              .filter((r) => r.namespace === namespace && apps.some((a) => a.name === r.name))
+              .map((r) => markVerified(kubectl, r.name, r.revision)),
+          );
           report(c.health.map((h) => `${h.release} healthy`).join(', '));
         },
       },
@@ -247,9 +259,10 @@ interface ReleaseConfig {
 }
 
 /**
- * `helm upgrade --install` of one release, unless the manifest it would apply is the one
- * deployed (then nothing happens). With `wait`, helm waits for readiness and rolls back on
- * failure, while an observer keeps what the failing pods showed.
+ * `helm upgrade --install` of one release, unless its inputs (chart, libraries, values, tag) are
+ * the ones its deployed revision was made from: then nothing happens, and nothing is rendered.
+ * With `wait`, helm waits for readiness and rolls back on failure, while an observer keeps what
+ * the failing pods showed.
  */
 async function deploy(
   c: Context,
@@ -257,33 +270,40 @@ async function deploy(
   o: { namespace: string; wait: boolean; timeout: string; tag?: string },
 ): Promise<ReleaseOutcome> {
   const helm = c.helm.inNamespace(o.namespace);
+  const kubectl = c.kubectl.inNamespace(o.namespace);
   const chart = path.join(c.root, release.chart);
   const valuesFile = path.join(chart, `values-${c.env}.yaml`);
-  const request = {
-    release: release.name,
-    chart,
-    valuesFiles: [valuesFile],
-    ...(o.tag ? { set: { 'image.tag': o.tag } } : {}),
-  };
-  const built = await helm.dependencyBuild(chart);
-  if (built.exitCode !== 0) throw new ToolError('helm', ['dependency', 'build', release.chart], built.exitCode, built.stderr);
-  const [current, deployed] = await Promise.all([helm.status(release.name), helm.getManifest(release.name)]);
-  if (current?.status === 'deployed' && deployed !== null) {
-    const planned = await helm.upgradeDryRun(request);
-    if (planned.manifest.trim() === deployed.trim()) {
-      const outcome = { name: release.name, namespace: o.namespace, revision: current.revision, action: 'unchanged' as const };
-      c.releases.push(outcome);
-      return outcome;
-    }
+  const set = o.tag ? { 'image.tag': o.tag } : undefined;
+  const [fingerprint, records] = await Promise.all([
+    inputsFingerprint(chart, valuesFile, set),
+    releaseRecords(kubectl, release.name),
+  ]);
+  const current = records[0];
+  if (current?.status === 'deployed' && current.inputs === `${current.revision}.${fingerprint}`) {
+    const outcome = { name: release.name, namespace: o.namespace, revision: current.revision, action: 'unchanged' as const };
+    c.releases.push(outcome);
+    return outcome;
   }
-  if (current && current.status.startsWith('pending-')) {
+  if (current?.status.startsWith('pending-')) {
     throw new ClusterError(`release ${release.name} is stuck in ${current.status} (revision ${current.revision})`, {
       hint: `Another operation was interrupted. Run todoctl rollback ${release.name} to return to the last verified revision, then todoctl up again.`,
     });
   }
-  const observer = o.wait ? observeRelease(c.kubectl.inNamespace(o.namespace), release.name) : undefined;
+  if (!c.dependenciesBuilt) {
+    const built = await helm.dependencyBuild(chart);
+    if (built.exitCode !== 0) throw new ToolError('helm', ['dependency', 'build', release.chart], built.exitCode, built.stderr);
+  }
+  const observer = o.wait ? observeRelease(kubectl, release.name) : undefined;
   try {
-    await helm.upgradeInstall({ ...request, wait: o.wait, rollbackOnFailure: o.wait, timeout: o.timeout });
+    await helm.upgradeInstall({
+      release: release.name,
+      chart,
+      valuesFiles: [valuesFile],
+      ...(set ? { set } : {}),
+      wait: o.wait,
+      rollbackOnFailure: o.wait,
+      timeout: o.timeout,
+    });
   } catch (error) {
     const problems = (await observer?.stop()) ?? [];
     if (error instanceof ToolError) {
@@ -297,15 +317,91 @@ async function deploy(
     throw error;
   }
   await observer?.stop();
-  const after = await helm.status(release.name);
+  const [after] = await releaseRecords(kubectl, release.name);
+  const revision = after?.revision ?? 0;
+  if (after) await kubectl.label('secret', after.secret, { [INPUTS_LABEL]: `${revision}.${fingerprint}` });
   const outcome = {
     name: release.name,
     namespace: o.namespace,
-    revision: after?.revision ?? 0,
+    revision,
     action: current ? ('upgraded' as const) : ('installed' as const),
   };
   c.releases.push(outcome);
   return outcome;
+}
+
+/**
+ * The label on Helm's release Secret of the inputs a revision was made from: `<revision>.<hash>`.
+ * Helm copies labels to later revisions; the revision in the value tells a copy from the record.
+ */
+const INPUTS_LABEL = 'todoctl.dev/inputs';
+
+interface ReleaseRecord {
+  revision: number;
+  status: string;
+  secret: string;
+  inputs: string | undefined;
+}
+
+/** A release's revisions from Helm's storage (its release Secrets), newest first. */
+async function releaseRecords(kubectl: KubectlClient, release: string): Promise<ReleaseRecord[]> {
+  const list = await kubectl.getJson<{ items?: { metadata?: { name?: string; labels?: Record<string, string> } }[] }>(
+    'secrets',
+    undefined,
+    { selector: `owner=helm,name=${release}` },
+  );
+  return (list.items ?? [])
+    .map((s) => ({
+      revision: Number(s.metadata?.labels?.version),
+      status: s.metadata?.labels?.status ?? 'unknown',
+      secret: s.metadata?.name ?? '',
+      inputs: s.metadata?.labels?.[INPUTS_LABEL],
+    }))
+    .filter((r) => Number.isInteger(r.revision))
+    .sort((a, b) => b.revision - a.revision);
+}
+
+/**
+ * A hash of everything `helm upgrade` renders a release from: the chart's files (its packaged
+ * dependencies aside), the files of the `file://` libraries it takes, the values file and the
+ * values set. 40 hex characters, to fit a label.
+ */
+export async function inputsFingerprint(
+  chart: string,
+  valuesFile: string,
+  set: Record<string, string> | undefined,
+): Promise<string> {
+  const hash = createHash('sha256');
+  const dirs = [chart, ...(await localDependencies(chart))];
+  for (const dir of dirs) {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    const files = entries
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name))
+      .filter((f) => !path.relative(dir, f).startsWith(`charts${path.sep}`))
+      .sort();
+    for (const file of files)
+      hash
+        .update(`${path.relative(chart, file)}\0`)
+        .update(await readFile(file))
+        .update('\0');
+  }
+  hash.update(`values:${path.relative(chart, valuesFile)}\0set:${JSON.stringify(set ?? {})}`);
+  return hash.digest('hex').slice(0, 40);
+}
+
+/** The folders of a chart's `file://` dependencies. */
+async function localDependencies(chart: string): Promise<string[]> {
+  const { parse } = await import('../../runtime/yaml.js');
+  const meta = parse(await readFile(path.join(chart, 'Chart.yaml'), 'utf8')) as {
+    dependencies?: { repository?: unknown }[];
+  } | null;
+  return (meta?.dependencies ?? [])
+    .map((d) =>
+      typeof d.repository === 'string' && d.repository.startsWith('file://') ? d.repository.slice('file://'.length) : null,
+    )
+    .filter((d): d is string => d !== null)
+    .map((d) => path.resolve(chart, d));
 }
 
 /** Restarts the release's Deployments and waits for them: new pods read a changed Secret. */
