@@ -119,6 +119,12 @@ export function buildProgram(ctx: ProgramContext): Command {
     },
   );
 
+  command('build', "build the releases' images with docker or podman, tagged dev-<short-sha>; on minikube, load and check them", {
+    formats: FORMATS.build,
+    load: () => import('./commands/build.js'),
+    options: (c) => c.option('--builder <tool>', 'docker or podman (default: the first on PATH)'),
+  });
+
   command(
     'rollback [releases...]',
     'roll releases back to their last revision verified healthy, after showing what changes and asking',

@@ -59,6 +59,28 @@ export class ContainerToolClient extends ToolClient {
       serverError: result.exitCode === 0 ? undefined : (reason ?? `exit code ${result.exitCode}`),
     };
   }
+
+  /** Builds an image from a Dockerfile (docker and podman spell it the same). */
+  async build(o: ImageBuild): Promise<void> {
+    await this.start(['build', '--tag', o.ref, '--file', o.dockerfile, o.context]);
+  }
+
+  /** The ID of a local image, or null when there is none by that reference. */
+  async imageId(ref: string): Promise<string | null> {
+    const result = await this.start(['image', 'inspect', '--format', '{{.Id}}', ref], { check: false });
+    if (result.exitCode !== 0) {
+      if (/no such (object|image)|image not known/i.test(result.stderr)) return null;
+      throw new ToolError(this.binary, ['image', 'inspect', ref], result.exitCode, result.stderr);
+    }
+    return result.stdout.trim();
+  }
+}
+
+export interface ImageBuild {
+  /** name:tag */
+  ref: string;
+  context: string;
+  dockerfile: string;
 }
 
 /** The container tools on PATH, docker first: name and path. */

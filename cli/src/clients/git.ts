@@ -28,6 +28,18 @@ export class GitClient {
     return result.exitCode === 0;
   }
 
+  /** The short hash (7 characters) of HEAD, or null without git or a commit. */
+  async head(root: string): Promise<string | null> {
+    const result = await this.exec(root, ['rev-parse', '--short=7', 'HEAD']);
+    return result?.exitCode === 0 ? result.stdout.trim() : null;
+  }
+
+  /** Whether anything under `path` differs from HEAD (changed, added or untracked, not ignored). */
+  async isDirty(root: string, path: string): Promise<boolean> {
+    const result = await this.exec(root, ['status', '--porcelain', '--untracked-files=all', '--', path]);
+    return result?.exitCode === 0 && result.stdout.trim() !== '';
+  }
+
   /** Whether `ref` names a commit here. */
   async isCommit(root: string, ref: string): Promise<boolean> {
     const result = await this.exec(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);

@@ -53,6 +53,11 @@ const profileListSchema = z.object({
 
 const addonsSchema = z.record(z.string(), z.object({ Status: z._default(z.string(), '') }));
 
+// `minikube image ls --format json` (cmd/minikube/cmd/image.go, pkg/minikube/machine: an array of
+// the runtime's images with id, repoDigests, repoTags and size)
+const imageSchema = z.object({ id: z.string(), repoTags: z._default(z.nullable(z.array(z.string())), []) });
+export type MinikubeImage = z.infer<typeof imageSchema>;
+
 /** Typed wrapper around the minikube binary, and the only module that starts it. It takes no kube target: each call names its profile. */
 export class MinikubeClient extends ToolClient {
   protected readonly installHint =
@@ -87,6 +92,22 @@ export class MinikubeClient extends ToolClient {
     const result = await this.start(['addons', 'list', '--profile', profile, '--output', 'json']);
     const addons = this.parse(result, addonsSchema, 'minikube addons list');
     return new Map(Object.entries(addons).map(([name, a]) => [name, a.Status === 'enabled']));
+  }
+
+  /** Copies a local image into the cluster's runtime. minikube keeps an image it already has by the same tag. */
+  async imageLoad(profile: string, ref: string): Promise<void> {
+    await this.start(['image', 'load', ref, '--profile', profile]);
+  }
+
+  /** Removes an image from the cluster's runtime. */
+  async imageRemove(profile: string, ref: string): Promise<void> {
+    await this.start(['image', 'rm', ref, '--profile', profile]);
+  }
+
+  /** The images the cluster's runtime has: ID and tags. */
+  async images(profile: string): Promise<MinikubeImage[]> {
+    const result = await this.start(['image', 'ls', '--format', 'json', '--profile', profile]);
+    return this.parse(result, z.array(imageSchema), 'minikube image ls');
   }
 
   /** The IP of the profile's control-plane node. */

@@ -9,6 +9,7 @@ export const FORMATS = {
   validate: ['text', 'json', 'yaml', 'sarif', 'junit'],
   rules: ['text', 'json', 'yaml'],
   up: ['text', 'json', 'yaml'],
+  build: ['text', 'json', 'yaml'],
   rollback: ['text', 'json', 'yaml'],
   down: ['text', 'json', 'yaml'],
   secrets: ['text', 'json', 'yaml'],

@@ -19,6 +19,7 @@ import { chartValues, environmentsOf } from '../../project.js';
 import { ClusterError, ExitCode, PolicyError, TodoctlError, ToolError, UsageError } from '../../runtime/errors.js';
 import { runSteps, type StepTiming } from '../../runtime/tasks.js';
 import { applySecrets, planSecrets, type SecretPlan, type SecretValues } from '../secrets/plan.js';
+import { runBuild } from '../build/build.js';
 import { runValidate } from '../validate/validate.js';
 import { describeProblem, observeRelease, type PodProblem } from './observe.js';
 import { markVerified, verifyService, type ServiceHealth } from './verify.js';
@@ -81,6 +82,8 @@ interface Context {
   secretPlans: SecretPlan[];
   secretValues: SecretValues;
   health: ServiceHealth[];
+  /** The tag each release deploys (from the build step), else `tag`. */
+  tags: Map<string, string>;
   /** validate ran `helm dependency build` for every chart in this run: deploy need not again. */
   dependenciesBuilt: boolean;
 }
@@ -120,6 +123,7 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
     secretValues: new Map(),
     health: [],
     dependenciesBuilt: false,
+    tags: new Map(),
   };
   const infra = config.releases.filter((r) => r.namespace !== undefined);
   const apps = config.releases.filter((r) => r.namespace === undefined);
@@ -157,10 +161,18 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
       {
         title: 'images',
         skip: () => (o.build ? false : `--no-build: deploying tag ${o.tag}`),
-        run: async () => {
-          throw new UsageError('building images is not part of todoctl yet', {
-            hint: 'Build and load the images yourself (docker build; minikube image load), then run todoctl up --no-build --tag <tag>.',
-          });
+        run: async (c, report) => {
+          const images = await runBuild(deps, {});
+          for (const image of images) c.tags.set(image.release, image.tag);
+          c.tag = [...new Set(images.map((i) => i.tag))].join(', ');
+          report(
+            images
+              .map(
+                (i) =>
+                  `${i.image}:${i.tag} ${i.skipped ? 'exists' : 'built'}${i.minikube ? `, ${i.minikube.action} in minikube` : ''}`,
+              )
+              .join('; '),
+          );
         },
       },
       {
@@ -195,7 +207,12 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
       ...apps.map((release) => ({
         title: `deploy ${release.name}`,
         run: async (c: Context, report: (message: string) => void) => {
-          const outcome = await deploy(c, release, { namespace, wait: true, timeout: secondsLeft(), tag: c.tag });
+          const tag = c.tags.get(release.name) ?? o.tag;
+          if (!tag)
+            throw new UsageError(`no image tag for ${release.name}`, {
+              hint: 'Give it build: in todoctl.yaml, or pass --no-build --tag <tag>.',
+            });
+          const outcome = await deploy(c, release, { namespace, wait: true, timeout: secondsLeft(), tag });
           if (outcome.action === 'unchanged' && c.secretPlans.some((p) => p.release === release.name && p.changed)) {
             // the chart did not change but its Secret did: new pods read it
             await restartWorkloads(c.kubectl.inNamespace(namespace), release.name, secondsLeft());
