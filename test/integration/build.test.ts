@@ -42,13 +42,15 @@ function kubeconfig(context: string): string {
   return file;
 }
 
-const build = async (context = 'minikube') => {
+/** `todoctl build` against a minikube whose runtime is containerd (images are loaded) unless said. */
+const build = async (context = 'minikube', o: { runtime?: 'containerd' | 'ready'; state?: string } = {}) => {
   const run = await todoctlBin(['build', '-o', 'json'], {
     cwd: repo,
     env: {
       PATH: `${path.join(repoRoot, 'test/fixtures/bin')}${path.delimiter}${process.env.PATH}`,
       KUBECONFIG: kubeconfig(context),
-      TODOCTL_STANDIN_STATE: state,
+      TODOCTL_STANDIN_STATE: o.state ?? state,
+      TODOCTL_MINIKUBE_STANDIN: o.runtime ?? 'containerd',
     },
   });
   expect(run.stderr).toBe('');
@@ -126,6 +128,22 @@ describe('todoctl build', () => {
     const [, web] = await build();
     expect(web).toMatchObject({ tag: `dev-${sha}`, skipped: true, minikube: { action: 'replaced-stale' } });
     expect(readFileSync(path.join(state, 'minikube', key(ref)), 'utf8').trim()).toBe(`sha256:${'f'.repeat(64)}`);
+  });
+
+  it('builds with docker pointed inside minikube when its runtime is Docker, so there is nothing to load', async () => {
+    const fresh = mkdtempSync(path.join(os.tmpdir(), 'todoctl-build-state-'));
+    const sha = git('rev-parse', '--short=7', 'HEAD');
+    // `ready/` is a minikube with driver and runtime docker
+    const [api, web] = await build('minikube', { runtime: 'ready', state: fresh });
+    expect(web).toMatchObject({ tag: `dev-${sha}`, skipped: false, minikube: { action: 'built-inside' } });
+    expect(api).toMatchObject({ skipped: false, minikube: { action: 'built-inside' } });
+    // the image is in the cluster's runtime, and the host's docker never saw it
+    expect(readFileSync(path.join(fresh, 'minikube', key(`todo-frontend:dev-${sha}`)), 'utf8')).toMatch(/^sha256:/);
+    expect(() => readFileSync(path.join(fresh, 'docker', key(`todo-frontend:dev-${sha}`)))).toThrow();
+    expect((await build('minikube', { runtime: 'ready', state: fresh }))[1]).toMatchObject({
+      skipped: true,
+      minikube: { action: 'present' },
+    });
   });
 
   it('leaves minikube out when the cluster is not minikube', async () => {

@@ -110,6 +110,18 @@ export class MinikubeClient extends ToolClient {
     return this.parse(result, z.array(imageSchema), 'minikube image ls');
   }
 
+  /** The environment that points docker at the Docker daemon inside the profile's node. */
+  async dockerEnv(profile: string): Promise<Record<string, string>> {
+    const result = await this.start(['docker-env', '--shell', 'none', '--profile', profile]);
+    return Object.fromEntries(
+      result.stdout
+        .split('\n')
+        .map((line) => /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim()))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => [m[1]!, m[2]!]),
+    );
+  }
+
   /** The IP of the profile's control-plane node. */
   async ip(profile: string): Promise<string> {
     const result = await this.start(['ip', '--profile', profile]);

@@ -5,7 +5,7 @@
  */
 export interface PodLike {
   metadata?: { name?: string; namespace?: string; deletionTimestamp?: unknown; labels?: Record<string, string> };
-  spec?: { nodeName?: string; containers?: { name: string }[] };
+  spec?: { nodeName?: string; containers?: { name: string; image?: string }[] };
   status?: {
     phase?: string;
     reason?: string;
@@ -29,6 +29,8 @@ export interface PodState {
   ready: boolean;
   readyContainers: string;
   restarts: number;
+  /** The images the pod's containers run (name:tag). */
+  images: string[];
   /** Exit code of the most recent terminated container, if any. */
   lastExitCode: number | undefined;
   node: string;
@@ -64,6 +66,7 @@ export function podState(pod: PodLike): PodState {
     ready: readyCondition?.status === 'True',
     readyContainers: `${readyCount}/${total}`,
     restarts,
+    images: (pod.spec?.containers ?? []).map((c) => c.image).filter((i): i is string => Boolean(i)),
     lastExitCode: lastExit,
     node: pod.spec?.nodeName ?? '',
   };

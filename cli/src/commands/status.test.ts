@@ -27,7 +27,7 @@ const releases = [
 ];
 const pod = (name: string, status: object, ready: boolean) => ({
   metadata: { name, namespace: 'todo-dev' },
-  spec: { nodeName: 'kwok-node-0', containers: [{ name: 'app' }] },
+  spec: { nodeName: 'kwok-node-0', containers: [{ name: 'app', image: `${name.split('-').slice(0, 2).join('-')}:dev-1a2b3c4` }] },
   status: {
     phase: 'Running',
     conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
@@ -75,6 +75,7 @@ describe('todoctl status (in-process)', () => {
       .on('kubectl', ['get', 'pods', '--output', 'json', '--namespace', 'todo-staging'], { stdout: '{"items":[]}' });
     const run = await runTodoctl(['status', '--env', 'staging', '-o', 'json'], { runner });
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual({ namespace: 'todo-staging', releases: [], pods: [], healthy: true });
+    // nothing deployed is not healthy
+    expect(JSON.parse(run.stdout)).toEqual({ namespace: 'todo-staging', releases: [], pods: [], healthy: false });
   });
 });

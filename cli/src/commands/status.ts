@@ -19,6 +19,7 @@ export const statusView: View<StatusReport> = {
         status: 'status',
         restarts: 'restarts',
         'last exit': 'lastExitCode',
+        images: 'images',
         node: 'node',
       }),
     ),

@@ -26,7 +26,7 @@ export interface BuiltImage {
   skipped: boolean;
   durationMs: number;
   /** On minikube: how the image got into the cluster's runtime. */
-  minikube?: { profile: string; action: 'present' | 'loaded' | 'replaced-stale' };
+  minikube?: { profile: string; action: 'present' | 'built-inside' | 'loaded' | 'replaced-stale' };
 }
 
 export async function runBuild(deps: Deps, o: BuildOptions): Promise<BuiltImage[]> {
@@ -45,10 +45,19 @@ export async function runBuild(deps: Deps, o: BuildOptions): Promise<BuiltImage[
       hint: 'Commit first (git init, git commit): tags are dev-<short-sha>.',
     });
   }
-  const tool = await deps.containerTool(o.builder ?? (await pickBuilder(deps)));
+  const builder = o.builder ?? (await pickBuilder(deps));
   const kubectl = await deps.kubectl();
   const profile = minikubeProfileOf(await kubectl.currentContext().catch(() => undefined))?.profile;
   const minikube = profile ? await deps.minikube() : undefined;
+  // a minikube whose runtime is Docker builds with docker pointed inside it: nothing to load
+  const runtime =
+    minikube && profile
+      ? (await minikube.profiles()).find((p) => p.Name === profile)?.Config.KubernetesConfig.ContainerRuntime
+      : undefined;
+  const inside = builder === 'docker' && runtime === 'docker';
+  const tool = inside
+    ? (await deps.containerTool(builder)).withEnv(await minikube!.dockerEnv(profile!))
+    : await deps.containerTool(builder);
 
   const built: BuiltImage[] = [];
   for (const release of services) {
@@ -64,7 +73,11 @@ export async function runBuild(deps: Deps, o: BuildOptions): Promise<BuiltImage[
     const id = localId ?? (await tool.imageId(ref));
     if (!id) throw new ClusterError(`${ref} was built but the container tool does not list it`);
     const result: BuiltImage = { release: release.name, image: release.image!, tag, skipped: localId !== null, durationMs: 0 };
-    if (minikube && profile) result.minikube = { profile, action: await placeInMinikube(minikube, profile, ref, id) };
+    if (minikube && profile) {
+      const action = inside ? (localId === null ? 'built-inside' : 'present') : await placeInMinikube(minikube, profile, ref, id);
+      if (inside) await checkInMinikube(minikube, profile, ref, id);
+      result.minikube = { profile, action };
+    }
     result.durationMs = Date.now() - started;
     built.push(result);
   }
@@ -92,21 +105,30 @@ async function placeInMinikube(
   ref: string,
   id: string,
 ): Promise<'present' | 'loaded' | 'replaced-stale'> {
-  const inCluster = async () => (await minikube.images(profile)).find((i) => i.repoTags?.some((t) => sameRef(t, ref)))?.id;
-  const before = await inCluster();
+  const before = await imageInMinikube(minikube, profile, ref);
   if (before !== undefined && sameId(before, id)) return 'present';
   if (before !== undefined) await minikube.imageRemove(profile, ref);
   await minikube.imageLoad(profile, ref);
-  const after = await inCluster();
-  if (after === undefined || !sameId(after, id)) {
+  await checkInMinikube(minikube, profile, ref, id);
+  return before === undefined ? 'loaded' : 'replaced-stale';
+}
+
+/** The ID of the image the cluster's runtime has under `ref`, if any. */
+async function imageInMinikube(minikube: Awaited<ReturnType<Deps['minikube']>>, profile: string, ref: string) {
+  return (await minikube.images(profile)).find((i) => i.repoTags?.some((t) => sameRef(t, ref)))?.id;
+}
+
+/** Fails unless the cluster's runtime has this content (`id`) under `ref`. */
+async function checkInMinikube(minikube: Awaited<ReturnType<Deps['minikube']>>, profile: string, ref: string, id: string) {
+  const found = await imageInMinikube(minikube, profile, ref);
+  if (found === undefined || !sameId(found, id)) {
     throw new ClusterError(
-      `minikube ${profile} does not have ${ref} as built (${after ? `it has ${after}` : 'it has none'}; built ${id})`,
+      `minikube ${profile} does not have ${ref} as built (${found ? `it has ${found}` : 'it has none'}; built ${id})`,
       {
         hint: `Run minikube image rm ${ref} -p ${profile}, then todoctl build again.`,
       },
     );
   }
-  return before === undefined ? 'loaded' : 'replaced-stale';
 }
 
 /** docker.io/library/x:t and x:t are the same image reference. */

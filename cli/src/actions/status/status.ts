@@ -22,7 +22,10 @@ export async function runStatus(deps: Deps): Promise<StatusReport> {
   // helm's error first: when the cluster is unreachable its message is the clearer one.
   if (releases.status === 'rejected') throw releases.reason;
   if (pods.status === 'rejected') throw pods.reason;
+  // nothing deployed is not healthy
   const healthy =
-    releases.value.every((r) => r.status === 'deployed') && pods.value.every((p) => p.ready || p.phase === 'Succeeded');
+    releases.value.length > 0 &&
+    releases.value.every((r) => r.status === 'deployed') &&
+    pods.value.every((p) => p.ready || p.phase === 'Succeeded');
   return { namespace: target.namespace, releases: releases.value, pods: pods.value, healthy };
 }
