@@ -115,6 +115,7 @@ export function buildProgram(ctx: ProgramContext): Command {
         c
           .option('--no-build', 'do not build images; deploy --tag, already in the cluster')
           .option('--tag <tag>', 'image tag to deploy: dev-<short-sha> or v<semver>, never latest')
+          .option('--dry-run', 'render and show what would change as a diff; change nothing')
           .addOption(timeout('time budget for the whole run')),
     },
   );

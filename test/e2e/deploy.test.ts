@@ -171,6 +171,25 @@ describe.each([
     expect([await revisionOf('todo-backend'), await revisionOf('todo-frontend')]).toEqual(before);
   });
 
+  it('up --dry-run shows what would change as a manifest diff, and changes nothing', async () => {
+    const before = [await revisionOf('todo-backend'), await revisionOf('todo-frontend')];
+    const run = await todoctl(['up', '--env', 'dev', '--dry-run', '--no-build', '--tag', 'dev-9f8e7d6', '-o', 'json']);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as {
+      releases: { name: string; action: string }[];
+      diffs: { release: string; diff: string }[];
+    };
+    expect(result.releases.map((r) => [r.name, r.action])).toEqual([
+      ['todo-infrastructure', 'unchanged'],
+      ['todo-backend', 'would-upgrade'],
+      ['todo-frontend', 'would-upgrade'],
+    ]);
+    const backend = result.diffs.find((d) => d.release === 'todo-backend')!.diff;
+    expect(backend).toMatch(/^-.*image: "?todo-backend:dev-1a2b3c4"?$/m);
+    expect(backend).toMatch(/^\+.*image: "?todo-backend:dev-9f8e7d6"?$/m);
+    expect([await revisionOf('todo-backend'), await revisionOf('todo-frontend')]).toEqual(before);
+  });
+
   it('rolls back an upgrade whose backend crash-loops, and names the pod, its exit code and its last log line', async () => {
     const good = await revisionOf('todo-backend');
     editValues(dir, 'todo-backend', 'values-dev.yaml', (v) => void (v.podLabels = { 'todoctl.test/crashloop': 'true' }));

@@ -58,6 +58,8 @@ export interface RenderOptions {
   kubeVersion: string;
   /** API groups to treat as served, so CRD-guarded templates render too. */
   apiVersions?: readonly string[];
+  /** Values set as strings (`--set-string`). */
+  set?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface LintOptions {
@@ -66,6 +68,7 @@ export interface LintOptions {
   strict?: boolean;
 }
 
+const dryRunSchema = z.object({ manifest: z._default(z.string(), '') });
 const statusSchema = z.object({ version: z.int(), info: z.object({ status: z.string() }) });
 
 /** `helm list`'s status filters, all of them: every release, whatever its state. */
@@ -175,6 +178,22 @@ export class HelmClient extends ToolClient {
     ]);
   }
 
+  /**
+   * What `upgrade --install` would apply, rendered with the API server's view (lookups
+   * included) without changing anything.
+   */
+  async upgradeDryRun(o: UpgradeInstallOptions): Promise<string> {
+    const { release, chart, valuesFiles, set } = o;
+    const args = HelmClient.upgradeInstallArgs(await this.majorVersion(), {
+      release,
+      chart,
+      ...(valuesFiles ? { valuesFiles } : {}),
+      ...(set ? { set } : {}),
+    });
+    const result = await this.exec([...args, '--dry-run=server', '--output', 'json']);
+    return parseJson(result, dryRunSchema, 'helm upgrade --dry-run').manifest;
+  }
+
   /** The manifest a release applied (at `revision`, else its current one), or null when there is no such release. */
   async getManifest(release: string, revision?: number): Promise<string | null> {
     const args = ['get', 'manifest', release, ...(revision === undefined ? [] : ['--revision', String(revision)])];
@@ -250,6 +269,7 @@ export class HelmClient extends ToolClient {
   static templateArgs(release: string, chart: string, o: RenderOptions): string[] {
     const args = ['template', release, chart, '--namespace', o.namespace];
     for (const f of o.valuesFiles ?? []) args.push('--values', f);
+    for (const [k, v] of Object.entries(o.set ?? {})) args.push('--set-string', `${k}=${v}`);
     for (const api of o.apiVersions ?? []) args.push('--api-versions', api);
     args.push('--kube-version', o.kubeVersion);
     return args;

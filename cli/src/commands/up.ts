@@ -9,16 +9,29 @@ const optionsSchema = z.object({
   build: z._default(z.boolean(), true),
   tag: z.optional(z.string().check(z.minLength(1))),
   timeout: z._default(z.string(), '5m'),
+  dryRun: z._default(z.boolean(), false),
 });
 
 export const upView: View<UpResult> = {
   formats: FORMATS.up,
   text: (r) =>
-    [
-      renderTable(r.releases, fieldColumns({ release: 'name', namespace: 'namespace', revision: 'revision', action: 'action' })),
-      renderTable(r.urls, fieldColumns({ release: 'release', url: 'url', how: 'how' })),
-      `${r.env}: healthy in ${(r.durationMs / 1000).toFixed(1)}s, images ${r.tag}\n`,
-    ].join('\n'),
+    r.diffs
+      ? [
+          renderTable(
+            r.releases,
+            fieldColumns({ release: 'name', namespace: 'namespace', revision: 'revision', action: 'action' }),
+          ),
+          ...r.diffs.map((d) => d.diff),
+          `${r.env}: dry run, nothing was changed\n`,
+        ].join('\n')
+      : [
+          renderTable(
+            r.releases,
+            fieldColumns({ release: 'name', namespace: 'namespace', revision: 'revision', action: 'action' }),
+          ),
+          renderTable(r.urls, fieldColumns({ release: 'release', url: 'url', how: 'how' })),
+          `${r.env}: healthy in ${(r.durationMs / 1000).toFixed(1)}s, images ${r.tag}\n`,
+        ].join('\n'),
 };
 
 export default async function up(deps: Deps, rawOptions: Record<string, unknown>): Promise<void> {
@@ -28,6 +41,7 @@ export default async function up(deps: Deps, rawOptions: Record<string, unknown>
     build: options.build,
     tag: options.tag,
     timeoutMs: parseDuration(options.timeout, '--timeout'),
+    dryRun: options.dryRun,
   });
   await printResult(deps.io.stdout, upView, format, result, { color: deps.io.color });
 }

@@ -38,13 +38,7 @@ export async function runBuild(deps: Deps, o: BuildOptions): Promise<BuiltImage[
       hint: 'Give a release an image and build: { context, dockerfile }.',
     });
   }
-  const git = await deps.git();
-  const sha = await git.head(root);
-  if (!sha) {
-    throw new UsageError(`${root} has no commit to tag images after`, {
-      hint: 'Commit first (git init, git commit): tags are dev-<short-sha>.',
-    });
-  }
+  const tags = await imageTags(deps);
   const builder = o.builder ?? (await pickBuilder(deps));
   const kubectl = await deps.kubectl();
   const profile = minikubeProfileOf(await kubectl.currentContext().catch(() => undefined))?.profile;
@@ -64,9 +58,7 @@ export async function runBuild(deps: Deps, o: BuildOptions): Promise<BuiltImage[
     const started = Date.now();
     const context = path.resolve(root, release.build!.context);
     const dockerfile = path.resolve(context, release.build!.dockerfile);
-    const relativeContext = path.relative(root, context) || '.';
-    const dirty = await git.isDirty(root, relativeContext);
-    const tag = dirty ? `dev-${sha}${await contentHash(root, relativeContext, await git.listFiles(root))}` : `dev-${sha}`;
+    const tag = tags.get(release.name)!;
     const ref = `${release.image}:${tag}`;
     const localId = await tool.imageId(ref);
     if (localId === null) await tool.build({ ref, context, dockerfile });
@@ -82,6 +74,29 @@ export async function runBuild(deps: Deps, o: BuildOptions): Promise<BuiltImage[
     built.push(result);
   }
   return built;
+}
+
+/**
+ * The tag each release's image gets: `dev-<short-sha>` after HEAD, with 8 hex characters of its
+ * build context's content appended when that context differs from HEAD.
+ */
+export async function imageTags(deps: Deps): Promise<Map<string, string>> {
+  const { config, file, root: configRoot } = await deps.config();
+  const root = file ? configRoot : deps.cwd;
+  const git = await deps.git();
+  const sha = await git.head(root);
+  if (!sha) {
+    throw new UsageError(`${root} has no commit to tag images after`, {
+      hint: 'Commit first (git init, git commit): tags are dev-<short-sha>.',
+    });
+  }
+  const tags = new Map<string, string>();
+  for (const release of config.releases.filter((r) => r.build && r.image)) {
+    const context = path.relative(root, path.resolve(root, release.build!.context)) || '.';
+    const dirty = await git.isDirty(root, context);
+    tags.set(release.name, dirty ? `dev-${sha}${await contentHash(root, context, await git.listFiles(root))}` : `dev-${sha}`);
+  }
+  return tags;
 }
 
 /** The first container tool on PATH, docker before podman. */

@@ -15,11 +15,11 @@ import type { KubectlClient } from '../../clients/kubectl.js';
 import type { Environment, TodoctlConfig } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { exitCodeFor } from '../../policy/index.js';
-import { chartValues, environmentsOf } from '../../project.js';
+import { chartValues, environmentsOf, RENDER_KUBE_VERSION } from '../../project.js';
 import { ClusterError, ExitCode, PolicyError, TodoctlError, ToolError, UsageError } from '../../runtime/errors.js';
 import { runSteps, type StepTiming } from '../../runtime/tasks.js';
 import { applySecrets, planSecrets, type SecretPlan, type SecretValues } from '../secrets/plan.js';
-import { runBuild } from '../build/build.js';
+import { imageTags, runBuild } from '../build/build.js';
 import { runValidate } from '../validate/validate.js';
 import { describeProblem, observeRelease, type PodProblem } from './observe.js';
 import { markVerified, verifyService, type ServiceHealth } from './verify.js';
@@ -35,6 +35,8 @@ export interface UpOptions {
   tag?: string | undefined;
   /** The budget for the whole run. */
   timeoutMs: number;
+  /** Render and diff only: nothing is built, written or installed. */
+  dryRun?: boolean;
 }
 
 export interface ReleaseOutcome {
@@ -42,7 +44,7 @@ export interface ReleaseOutcome {
   namespace: string;
   revision: number;
   /** `upgraded` (a new revision), `installed`, or `unchanged` (nothing to apply). */
-  action: 'installed' | 'upgraded' | 'unchanged';
+  action: 'installed' | 'upgraded' | 'unchanged' | 'would-install' | 'would-upgrade';
 }
 
 export interface UpResult {
@@ -55,6 +57,8 @@ export interface UpResult {
   health: ServiceHealth[];
   urls: { release: string; url: string; how: string }[];
   durationMs: number;
+  /** With --dry-run: what each release would change, as a unified diff of its manifest. */
+  diffs?: { release: string; diff: string }[];
 }
 
 /** A release did not come up: helm rolled it back; the cause is what its pods showed meanwhile. */
@@ -127,6 +131,8 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
   };
   const infra = config.releases.filter((r) => r.namespace !== undefined);
   const apps = config.releases.filter((r) => r.namespace === undefined);
+
+  if (o.dryRun) return dryRun(deps, ctx, { infra, apps, started, build: o.build });
 
   const { timings } = await runSteps<Context>(
     [
@@ -461,5 +467,82 @@ function urlOf(
     release,
     url: `http://127.0.0.1:${port}/`,
     how: `kubectl port-forward -n ${namespace} service/${release} ${port}:${port}`,
+  };
+}
+
+/**
+ * `up --dry-run`: the same preflight and validation, then for each release what `up` would do
+ * (from the hash of its inputs) and, where it would change, the diff between the deployed
+ * manifest and the one helm renders now (with the API server's view, or offline for a release
+ * whose namespace does not exist yet). Nothing is built, written or installed.
+ */
+async function dryRun(
+  deps: Deps,
+  c: Context,
+  o: { infra: TodoctlConfig['releases']; apps: TodoctlConfig['releases']; started: number; build: boolean },
+): Promise<UpResult> {
+  const { createTwoFilesPatch } = await import('diff');
+  const tags = o.build ? await imageTags(deps) : new Map<string, string>();
+  const diffs: { release: string; diff: string }[] = [];
+  const validation = await runValidate(deps, { envs: [c.env] });
+  if (exitCodeFor(validation) !== ExitCode.Ok) {
+    throw new PolicyError(`the constitution check failed for ${c.env}`, { hint: `Run todoctl validate --env ${c.env}.` });
+  }
+  for (const release of [...o.infra, ...o.apps]) {
+    const namespace = release.namespace ?? c.namespace;
+    const tag = release.namespace ? undefined : (tags.get(release.name) ?? c.tag);
+    const chart = path.join(c.root, release.chart);
+    const valuesFile = path.join(chart, `values-${c.env}.yaml`);
+    const set = tag ? { 'image.tag': tag } : undefined;
+    const [fingerprint, records] = await Promise.all([
+      inputsFingerprint(chart, valuesFile, set),
+      releaseRecords(c.kubectl.inNamespace(namespace), release.name),
+    ]);
+    const current = records[0];
+    if (current?.status === 'deployed' && current.inputs === `${current.revision}.${fingerprint}`) {
+      c.releases.push({ name: release.name, namespace, revision: current.revision, action: 'unchanged' });
+      continue;
+    }
+    const helm = c.helm.inNamespace(namespace);
+    const request = { release: release.name, chart, valuesFiles: [valuesFile], ...(set ? { set } : {}) };
+    const [deployed, planned] = await Promise.all([
+      helm.getManifest(release.name),
+      (await c.kubectl.getIfExists('namespace', namespace))
+        ? helm.upgradeDryRun(request)
+        : helm
+            .template(release.name, chart, { namespace, valuesFiles: [valuesFile], kubeVersion: RENDER_KUBE_VERSION, set })
+            .then((r) => {
+              if (r.exitCode !== 0) throw new ToolError('helm', ['template', release.name], r.exitCode, r.stderr);
+              return r.stdout;
+            }),
+    ]);
+    const label = (what: string) => `${namespace}/${release.name} (${what})`;
+    diffs.push({
+      release: release.name,
+      diff: createTwoFilesPatch(
+        label(current ? `revision ${current.revision}` : 'not installed'),
+        label('planned'),
+        deployed ?? '',
+        planned,
+      ),
+    });
+    c.releases.push({
+      name: release.name,
+      namespace,
+      revision: current?.revision ?? 0,
+      action: current ? 'would-upgrade' : 'would-install',
+    });
+  }
+  return {
+    env: c.env,
+    namespace: c.namespace,
+    tag: c.tag || [...new Set(tags.values())].join(', '),
+    steps: [],
+    releases: c.releases,
+    secrets: [],
+    health: [],
+    urls: [],
+    durationMs: Date.now() - o.started,
+    diffs,
   };
 }
