@@ -39,7 +39,8 @@ export default async function secrets(deps: Deps, rawOptions: Record<string, unk
   }
   if ((action === 'set' || action === 'rotate') && variable && rest.length === 0) {
     if (!VARIABLE.test(variable)) {
-      throw new UsageError(`${JSON.stringify(variable)} is not a variable name`, {
+      // not echoed: what was typed there may be the secret itself
+      throw new UsageError('the argument after set/rotate is not a variable name (SCREAMING_SNAKE_CASE)', {
         hint: 'Name the variable (e.g. BACKEND_JWT_SECRET); its value comes from the environment, .env or a prompt, never the command line.',
       });
     }

@@ -13,3 +13,13 @@ describe('todoctl up (in-process)', () => {
     expect(run.runner.calls).toEqual([]);
   });
 });
+
+describe('todoctl secrets (in-process)', () => {
+  it('never echoes what was typed where a variable name goes: it may be the secret itself', async () => {
+    const run = await runTodoctl(['secrets', 'set', 'sk-live-0123456789']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('is not a variable name');
+    expect(run.stderr).not.toContain('sk-live-0123456789');
+    expect(run.runner.calls).toEqual([]);
+  });
+});
