@@ -71,17 +71,18 @@ export function buildProgram(ctx: ProgramContext): Command {
       formats: readonly Format[];
       load: Parameters<typeof run>[0];
       help?: string;
-      options?: (c: Command) => Command;
+      /** [flags, description] of each option. */
+      flags?: readonly (readonly [string, string])[];
+      /** What --timeout bounds, for a command that waits on the cluster. */
+      timeout?: string;
       run?: Parameters<typeof run>[1];
     },
   ) => {
     const c = program.command(spec).description(description);
-    (o.options?.(c) ?? c)
-      .addHelpText('after', `\n${formatsHelp(o.formats)}${o.help ? `\n${o.help}` : ''}`)
-      .action(run(o.load, o.run));
+    for (const [flags, what] of o.flags ?? []) c.option(flags, what);
+    if (o.timeout) c.addOption(new Option('--timeout <duration>', `${o.timeout} (90s, 5m, 1m30s)`).default('5m'));
+    c.addHelpText('after', `\n${formatsHelp(o.formats)}${o.help ? `\n${o.help}` : ''}`).action(run(o.load, o.run));
   };
-  /** How long a command waits for the cluster, as helm writes durations. */
-  const timeout = (what: string) => new Option('--timeout <duration>', `${what} (90s, 5m, 1m30s)`).default('5m');
 
   command('doctor', 'check the tools, the cluster and todoctl.yaml, and say how to fix what is missing', {
     formats: FORMATS.doctor,
@@ -92,11 +93,11 @@ export function buildProgram(ctx: ProgramContext): Command {
     formats: FORMATS.validate,
     load: () => import('./commands/validate.js'),
     help: `sarif is for GitHub code scanning. With --list-rules: ${formatsHelp(FORMATS.rules).replace('Output (-o): ', '')}\nEnvironments (--env): every environment of todoctl.yaml by default.`,
-    options: (c) =>
-      c
-        .option('--root <dir>', 'repository to validate (default: the project root, else the current folder)')
-        .option('--base <ref>', 'git ref to compare chart versions and CHANGELOG against (e.g. origin/main)')
-        .option('--list-rules', 'print the rule catalog instead of validating'),
+    flags: [
+      ['--root <dir>', 'repository to validate (default: the project root, else the current folder)'],
+      ['--base <ref>', 'git ref to compare chart versions and CHANGELOG against (e.g. origin/main)'],
+      ['--list-rules', 'print the rule catalog instead of validating'],
+    ],
     run: {
       envList: true,
       // the repository validate checks has its own todoctl.yaml
@@ -111,19 +112,19 @@ export function buildProgram(ctx: ProgramContext): Command {
       formats: FORMATS.up,
       load: () => import('./commands/up.js'),
       help: "Environment (--env): todoctl.yaml's defaultEnv by default.",
-      options: (c) =>
-        c
-          .option('--no-build', 'do not build images; deploy --tag, already in the cluster')
-          .option('--tag <tag>', 'image tag to deploy: dev-<short-sha> or v<semver>, never latest')
-          .option('--dry-run', 'render and show what would change as a diff; change nothing')
-          .addOption(timeout('time budget for the whole run')),
+      flags: [
+        ['--no-build', 'do not build images; deploy --tag, already in the cluster'],
+        ['--tag <tag>', 'image tag to deploy: dev-<short-sha> or v<semver>, never latest'],
+        ['--dry-run', 'render and show what would change as a diff; change nothing'],
+      ],
+      timeout: 'time budget for the whole run',
     },
   );
 
   command('build', "build the releases' images with docker or podman, tagged dev-<short-sha>; on minikube, load and check them", {
     formats: FORMATS.build,
     load: () => import('./commands/build.js'),
-    options: (c) => c.option('--builder <tool>', 'docker or podman (default: the first on PATH)'),
+    flags: [['--builder <tool>', 'docker or podman (default: the first on PATH)']],
   });
 
   command(
@@ -132,21 +133,19 @@ export function buildProgram(ctx: ProgramContext): Command {
     {
       formats: FORMATS.rollback,
       load: () => import('./commands/rollback.js'),
-      options: (c) =>
-        c
-          .option('--all', 'every app release of the environment')
-          .option('--to <revision>', 'this revision instead of the last verified one (one release)')
-          .addOption(timeout('how long to wait for the rolled-back pods')),
+      flags: [
+        ['--all', 'every app release of the environment'],
+        ['--to <revision>', 'this revision instead of the last verified one (one release)'],
+      ],
+      timeout: 'how long to wait for the rolled-back pods',
     },
   );
 
   command('down', "uninstall the environment's app releases after confirmation; namespace and volumes stay", {
     formats: FORMATS.down,
     load: () => import('./commands/down.js'),
-    options: (c) =>
-      c
-        .option('--purge', "also delete the namespace and its volumes (asks you to type the environment's name)")
-        .addOption(timeout('how long to wait for the uninstall')),
+    flags: [['--purge', "also delete the namespace and its volumes (asks you to type the environment's name)"]],
+    timeout: 'how long to wait for the uninstall',
   });
 
   command(
@@ -156,7 +155,7 @@ export function buildProgram(ctx: ProgramContext): Command {
       formats: FORMATS.secrets,
       load: () => import('./commands/secrets.js'),
       help: 'Actions: list; set <VARIABLE>; rotate <VARIABLE>. Values come from the environment, the project .env or a prompt, never the command line.',
-      options: (c) => c.addOption(timeout('how long to wait for the restarted workloads')),
+      timeout: 'how long to wait for the restarted workloads',
     },
   );
 
