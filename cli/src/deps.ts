@@ -32,6 +32,8 @@ export interface Deps {
   renderer: RendererName;
   /** todoctl.yaml, found by walking up from the cwd (or validate's --root), or the embedded defaults. */
   config(): Promise<LoadedConfig>;
+  /** The project root: the folder of todoctl.yaml, else the current folder. */
+  root(): Promise<string>;
   /** The environment in effect: --env, else the config's defaultEnv. */
   environment(): Promise<Environment>;
   /** --context/-n/--kubeconfig, falling back to the environment's settings in todoctl.yaml. */
@@ -93,6 +95,10 @@ export async function createDeps(input: DepsInput): Promise<Deps> {
         }),
       );
       return config;
+    },
+    async root() {
+      const loaded = await deps.config();
+      return loaded.file ? loaded.root : input.cwd;
     },
     async environment() {
       return deps.envs?.[0] ?? (await deps.config()).config.defaultEnv;

@@ -108,6 +108,7 @@ function mergeValues(base: Record<string, unknown>, over: Record<string, unknown
   return out;
 }
 
-function isMap(v: unknown): v is Record<string, unknown> {
+/** A YAML mapping (not a list, not a scalar). */
+export function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

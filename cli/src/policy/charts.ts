@@ -442,7 +442,9 @@ export async function checkVersionBump(
   // A library the chart takes from this repository (file://) renders into it: its templates count too.
   const changed = (
     await Promise.all(
-      [`${chart.dir}/templates`, ...localDependencies(text, chart.dir)].map((dir) => git.changedSince(root, base, dir)),
+      [chart.dir, ...localDependencyPaths(text).map((dir) => posix.normalize(posix.join(chart.dir, dir)))].map((dir) =>
+        git.changedSince(root, base, `${dir}/templates`),
+      ),
     )
   ).flat();
   const current = String((parseYaml(text) as { version?: unknown } | null)?.version ?? '');
@@ -480,8 +482,8 @@ export async function checkVersionBump(
   return findings;
 }
 
-/** Repository-relative templates folders of the chart's `file://` dependencies. */
-function localDependencies(chartYaml: string, chartDir: string): string[] {
+/** The paths (relative to the chart) of a chart's `file://` dependencies, from its Chart.yaml text. */
+export function localDependencyPaths(chartYaml: string): string[] {
   let dependencies: { repository?: unknown }[] = [];
   try {
     const meta = parseYaml(chartYaml) as { dependencies?: unknown } | null;
@@ -493,8 +495,7 @@ function localDependencies(chartYaml: string, chartDir: string): string[] {
     .map((d) =>
       typeof d.repository === 'string' && d.repository.startsWith('file://') ? d.repository.slice('file://'.length) : null,
     )
-    .filter((dir): dir is string => dir !== null)
-    .map((dir) => `${posix.normalize(posix.join(chartDir, dir))}/templates`);
+    .filter((dir): dir is string => dir !== null);
 }
 
 export function isDirectory(path: string): boolean {

@@ -30,8 +30,7 @@ export interface BuiltImage {
 }
 
 export async function runBuild(deps: Deps, o: BuildOptions): Promise<BuiltImage[]> {
-  const { config, file, root: configRoot } = await deps.config();
-  const root = file ? configRoot : deps.cwd;
+  const [{ config }, root] = await Promise.all([deps.config(), deps.root()]);
   const services = config.releases.filter((r) => r.build && r.image);
   if (services.length === 0) {
     throw new UsageError('todoctl.yaml names no release to build', {
@@ -81,8 +80,7 @@ export async function runBuild(deps: Deps, o: BuildOptions): Promise<BuiltImage[
  * build context's content appended when that context differs from HEAD.
  */
 export async function imageTags(deps: Deps): Promise<Map<string, string>> {
-  const { config, file, root: configRoot } = await deps.config();
-  const root = file ? configRoot : deps.cwd;
+  const [{ config }, root] = await Promise.all([deps.config(), deps.root()]);
   const git = await deps.git();
   const sha = await git.head(root);
   if (!sha) {
@@ -91,10 +89,15 @@ export async function imageTags(deps: Deps): Promise<Map<string, string>> {
     });
   }
   const tags = new Map<string, string>();
+  let listed: Awaited<ReturnType<typeof git.listFiles>> | undefined;
   for (const release of config.releases.filter((r) => r.build && r.image)) {
     const context = path.relative(root, path.resolve(root, release.build!.context)) || '.';
-    const dirty = await git.isDirty(root, context);
-    tags.set(release.name, dirty ? `dev-${sha}${await contentHash(root, context, await git.listFiles(root))}` : `dev-${sha}`);
+    if (!(await git.isDirty(root, context))) {
+      tags.set(release.name, `dev-${sha}`);
+      continue;
+    }
+    listed ??= await git.listFiles(root);
+    tags.set(release.name, `dev-${sha}${await contentHash(root, context, listed)}`);
   }
   return tags;
 }

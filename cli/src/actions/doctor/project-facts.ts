@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import type { Environment, LoadedConfig } from '../../config.js';
-import { chartValues } from '../../project.js';
+import { chartValues, isMap } from '../../project.js';
+import { secretsOfValues } from '../secrets/plan.js';
 import { installCommand, type ExpectedRelease, type NamespaceCreator, type RequiredSecret } from './cluster-checks.js';
 
 function releaseOf(loaded: LoadedConfig, env: Environment, release: { name: string; chart: string }): ExpectedRelease {
@@ -28,15 +29,13 @@ export async function requiredSecrets(
   const byName = new Map<string, RequiredSecret>();
   for (const release of releases) {
     const values = await chartValues(loaded.root, release.chart, env);
-    const name = typeof values.existingSecret === 'string' ? values.existingSecret : '';
-    if (!name) continue;
-    const keys = isMap(values.secretKeys)
-      ? Object.values(values.secretKeys).filter((k): k is string => typeof k === 'string')
-      : [];
-    const secret = byName.get(name) ?? { name, keys: [], releases: [] };
-    secret.keys = [...new Set([...secret.keys, ...keys])];
-    secret.releases.push(release.name);
-    byName.set(name, secret);
+    // the namespaces do not matter here: doctor looks in one
+    for (const { name, keys } of secretsOfValues(values, { release: '', env: '' })) {
+      const secret = byName.get(name) ?? { name, keys: [], releases: [] };
+      secret.keys = [...new Set([...secret.keys, ...Object.keys(keys)])];
+      secret.releases.push(release.name);
+      byName.set(name, secret);
+    }
   }
   return [...byName.values()];
 }
@@ -50,8 +49,4 @@ export async function creatorOf(loaded: LoadedConfig, env: Environment, ns: stri
     if (listed) return { release: release.name, command: installCommand(releaseOf(loaded, env, release), release.namespace) };
   }
   return undefined;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -5,7 +5,6 @@
  */
 import { shortRunGoEnv } from '../../clients/go-env.js';
 import type { Deps } from '../../deps.js';
-import { environmentsOf } from '../../project.js';
 import { UsageError } from '../../runtime/errors.js';
 
 export interface DownResult {
@@ -20,7 +19,7 @@ export interface DownResult {
 export async function runDown(deps: Deps, o: { purge: boolean; timeout: string }): Promise<DownResult> {
   const { config } = await deps.config();
   const env = await deps.environment();
-  const namespace = (await deps.target()).namespace ?? environmentsOf(config).get(env)?.namespace;
+  const { namespace } = await deps.target();
   if (!namespace) throw new UsageError(`environment ${env} has no namespace`);
   const goEnv = shortRunGoEnv(deps.env);
   const helm = (await deps.helm()).withEnv(goEnv).inNamespace(namespace);

@@ -5,7 +5,7 @@
  */
 import { shortRunGoEnv } from '../../clients/go-env.js';
 import type { Deps } from '../../deps.js';
-import { chartValues, environmentsOf } from '../../project.js';
+import { chartValues } from '../../project.js';
 import { ClusterError, TodoctlError, UsageError } from '../../runtime/errors.js';
 import { healthTargets } from '../up/up.js';
 import { markVerified, verifiedRevisions, verifyService, type ServiceHealth } from '../up/verify.js';
@@ -33,10 +33,12 @@ export interface RollbackOutcome {
 }
 
 export async function runRollback(deps: Deps, o: RollbackOptions): Promise<RollbackOutcome[]> {
-  const { config, file, root: configRoot } = await deps.config();
-  const root = file ? configRoot : deps.cwd;
-  const env = await deps.environment();
-  const namespace = (await deps.target()).namespace ?? environmentsOf(config).get(env)?.namespace;
+  const [{ config }, root, env, { namespace }] = await Promise.all([
+    deps.config(),
+    deps.root(),
+    deps.environment(),
+    deps.target(),
+  ]);
   if (!namespace) throw new UsageError(`environment ${env} has no namespace`);
   const apps = config.releases.filter((r) => r.namespace === undefined);
   if (!o.all && o.releases.length === 0) {

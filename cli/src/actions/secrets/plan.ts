@@ -94,28 +94,41 @@ export async function secretSpecs(config: TodoctlConfig, root: string, env: Envi
   const specs: SecretSpec[] = [];
   for (const release of config.releases) {
     const values = await chartValues(root, release.chart, env);
-    // the app charts: existingSecret + secretKeys (variable -> key)
-    const keys = values.secretKeys;
-    if (typeof values.existingSecret === 'string' && values.existingSecret && isStringMap(keys) && Object.keys(keys).length > 0) {
-      specs.push({
-        release: release.name,
-        name: values.existingSecret,
-        namespace: release.namespace ?? namespace,
-        keys: Object.fromEntries(Object.entries(keys).map(([variable, key]) => [key, variable])),
-      });
-    }
-    // the infrastructure chart's dev PostgreSQL: postgresql.{enabled, existingSecret, passwordKey, namespace}
-    const pg = values.postgresql as Record<string, unknown> | undefined;
-    if (pg?.enabled === true && typeof pg.existingSecret === 'string') {
-      specs.push({
-        release: release.name,
-        name: pg.existingSecret,
-        namespace: typeof pg.namespace === 'string' ? pg.namespace : namespace,
-        keys: { [typeof pg.passwordKey === 'string' ? pg.passwordKey : 'password']: 'POSTGRESQL_PASSWORD' },
-      });
+    for (const secret of secretsOfValues(values, { release: release.namespace ?? namespace, env: namespace })) {
+      if (Object.keys(secret.keys).length > 0) specs.push({ release: release.name, ...secret });
     }
   }
   return specs;
+}
+
+/**
+ * The Secrets a chart's values name, with the variable behind each key: an app chart's
+ * `existingSecret` and `secretKeys` (variable -> key), in the release's namespace, and the
+ * infrastructure chart's dev PostgreSQL (`postgresql.{enabled, existingSecret, passwordKey,
+ * namespace}`), in its own namespace or the environment's.
+ */
+export function secretsOfValues(
+  values: Record<string, unknown>,
+  namespaces: { release: string; env: string },
+): { name: string; namespace: string; keys: Record<string, string> }[] {
+  const found: { name: string; namespace: string; keys: Record<string, string> }[] = [];
+  if (typeof values.existingSecret === 'string' && values.existingSecret) {
+    const keys = isStringMap(values.secretKeys) ? values.secretKeys : {};
+    found.push({
+      name: values.existingSecret,
+      namespace: namespaces.release,
+      keys: Object.fromEntries(Object.entries(keys).map(([variable, key]) => [key, variable])),
+    });
+  }
+  const pg = values.postgresql as Record<string, unknown> | undefined;
+  if (pg?.enabled === true && typeof pg.existingSecret === 'string') {
+    found.push({
+      name: pg.existingSecret,
+      namespace: typeof pg.namespace === 'string' ? pg.namespace : namespaces.env,
+      keys: { [typeof pg.passwordKey === 'string' ? pg.passwordKey : 'password']: 'POSTGRESQL_PASSWORD' },
+    });
+  }
+  return found;
 }
 
 export interface PlanInput {

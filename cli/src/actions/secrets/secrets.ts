@@ -38,8 +38,7 @@ export interface SecretChange {
 }
 
 async function context(deps: Deps) {
-  const { config, file, root: configRoot } = await deps.config();
-  const root = file ? configRoot : deps.cwd;
+  const [{ config }, root] = await Promise.all([deps.config(), deps.root()]);
   const env = await deps.environment();
   const kubectl = (await deps.kubectl()).withEnv(shortRunGoEnv(deps.env));
   return { config, root, env, kubectl };

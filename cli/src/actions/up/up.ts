@@ -14,8 +14,9 @@ import type { HelmClient } from '../../clients/helm.js';
 import type { KubectlClient } from '../../clients/kubectl.js';
 import type { Environment, TodoctlConfig } from '../../config.js';
 import type { Deps } from '../../deps.js';
+import { localDependencyPaths } from '../../policy/charts.js';
 import { exitCodeFor } from '../../policy/index.js';
-import { chartValues, environmentsOf, RENDER_KUBE_VERSION } from '../../project.js';
+import { chartValues, RENDER_KUBE_VERSION } from '../../project.js';
 import { ClusterError, ExitCode, PolicyError, TodoctlError, ToolError, UsageError } from '../../runtime/errors.js';
 import { runSteps, type StepTiming } from '../../runtime/tasks.js';
 import { applySecrets, planSecrets, type SecretPlan, type SecretValues } from '../secrets/plan.js';
@@ -96,10 +97,12 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
   const started = Date.now();
   const deadline = started + o.timeoutMs;
   const secondsLeft = () => `${Math.max(1, Math.floor((deadline - Date.now()) / 1000))}s`;
-  const { config, file, root: configRoot } = await deps.config();
-  const root = file ? configRoot : deps.cwd;
-  const env = await deps.environment();
-  const namespace = (await deps.target()).namespace ?? environmentsOf(config).get(env)?.namespace;
+  const [{ config }, root, env, { namespace }] = await Promise.all([
+    deps.config(),
+    deps.root(),
+    deps.environment(),
+    deps.target(),
+  ]);
   if (!namespace)
     throw new UsageError(`environment ${env} has no namespace`, {
       hint: 'Set environments.<env>.namespace in todoctl.yaml or pass -n.',
@@ -131,6 +134,12 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
   };
   const infra = config.releases.filter((r) => r.namespace !== undefined);
   const apps = config.releases.filter((r) => r.namespace === undefined);
+  // each app chart's values, read once: the health checks and the URLs both need them
+  const appValues = new Map<string, Promise<Record<string, unknown>>>();
+  const valuesOf = (release: { name: string; chart: string }) => {
+    if (!appValues.has(release.name)) appValues.set(release.name, chartValues(root, release.chart, env));
+    return appValues.get(release.name)!;
+  };
 
   if (o.dryRun) return dryRun(deps, ctx, { infra, apps, started, build: o.build });
 
@@ -152,15 +161,8 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
       {
         title: `validate (${env})`,
         run: async (c, report) => {
-          const validation = await runValidate(deps, { envs: [env] });
-          c.dependenciesBuilt = validation.toolErrors.length === 0;
-          if (exitCodeFor(validation) !== ExitCode.Ok) {
-            const failing = validation.findings.filter((f) => f.status === 'fail').slice(0, 5);
-            const lines = failing.map((f) => `${f.file}:${f.line} ${f.rule} ${f.message}`).join('\n  ');
-            throw new PolicyError(`the constitution check failed for ${env}${lines ? `:\n  ${lines}` : ''}`, {
-              hint: `Run todoctl validate --env ${env} for every finding and its fix.`,
-            });
-          }
+          const validation = await validateFor(deps, env);
+          c.dependenciesBuilt = true;
           report(`${validation.summary.pass} checks passed`);
         },
       },
@@ -233,7 +235,7 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
           // the services are independent: asked side by side
           c.health = await Promise.all(
             apps.map(async (release) =>
-              verifyService(kubectl, release.name, release.name, healthTargets(await chartValues(root, release.chart, env))),
+              verifyService(kubectl, release.name, release.name, healthTargets(await valuesOf(release))),
             ),
           );
           for (const health of c.health) {
@@ -257,12 +259,7 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
     { renderer: deps.renderer, stderr: deps.io.stderr, budget: { deadline, now: () => Date.now() } },
   );
 
-  const urls = await Promise.all(
-    apps.map(async (release) => {
-      const values = await chartValues(root, release.chart, env);
-      return urlOf(release.name, namespace, values);
-    }),
-  );
+  const urls = await Promise.all(apps.map(async (release) => urlOf(release.name, namespace, await valuesOf(release))));
   return {
     env,
     namespace,
@@ -294,15 +291,8 @@ async function deploy(
 ): Promise<ReleaseOutcome> {
   const helm = c.helm.inNamespace(o.namespace);
   const kubectl = c.kubectl.inNamespace(o.namespace);
-  const chart = path.join(c.root, release.chart);
-  const valuesFile = path.join(chart, `values-${c.env}.yaml`);
-  const set = o.tag ? { 'image.tag': o.tag } : undefined;
-  const [fingerprint, records] = await Promise.all([
-    inputsFingerprint(chart, valuesFile, set),
-    releaseRecords(kubectl, release.name),
-  ]);
-  const current = records[0];
-  if (current?.status === 'deployed' && current.inputs === `${current.revision}.${fingerprint}`) {
+  const { chart, valuesFile, set, fingerprint, current, unchanged } = await planRelease(c, release, o.namespace, o.tag);
+  if (unchanged && current) {
     const outcome = { name: release.name, namespace: o.namespace, revision: current.revision, action: 'unchanged' as const };
     c.releases.push(outcome);
     return outcome;
@@ -354,6 +344,36 @@ async function deploy(
 }
 
 /**
+ * What a release is deployed from (chart, values file, values set), the hash of those inputs,
+ * its current revision, and whether that revision was made from the same inputs (`unchanged`).
+ */
+async function planRelease(c: Context, release: ReleaseConfig, namespace: string, tag: string | undefined) {
+  const chart = path.join(c.root, release.chart);
+  const valuesFile = path.join(chart, `values-${c.env}.yaml`);
+  const set = tag ? { 'image.tag': tag } : undefined;
+  const [fingerprint, records] = await Promise.all([
+    inputsFingerprint(chart, valuesFile, set),
+    releaseRecords(c.kubectl.inNamespace(namespace), release.name),
+  ]);
+  const current = records[0];
+  const unchanged = current?.status === 'deployed' && current.inputs === `${current.revision}.${fingerprint}`;
+  return { chart, valuesFile, set, fingerprint, current, unchanged };
+}
+
+/** Validates the environment's charts and the repository; a failing rule stops the deployment, naming the first findings. */
+async function validateFor(deps: Deps, env: Environment) {
+  const validation = await runValidate(deps, { envs: [env] });
+  if (exitCodeFor(validation) !== ExitCode.Ok) {
+    const failing = validation.findings.filter((f) => f.status === 'fail').slice(0, 5);
+    const lines = failing.map((f) => `${f.file}:${f.line} ${f.rule} ${f.message}`).join('\n  ');
+    throw new PolicyError(`the constitution check failed for ${env}${lines ? `:\n  ${lines}` : ''}`, {
+      hint: `Run todoctl validate --env ${env} for every finding and its fix.`,
+    });
+  }
+  return validation;
+}
+
+/**
  * The label on Helm's release Secret of the inputs a revision was made from: `<revision>.<hash>`.
  * Helm copies labels to later revisions; the revision in the value tells a copy from the record.
  */
@@ -395,7 +415,8 @@ export async function inputsFingerprint(
   set: Record<string, string> | undefined,
 ): Promise<string> {
   const hash = createHash('sha256');
-  const dirs = [chart, ...(await localDependencies(chart))];
+  const chartYaml = await readFile(path.join(chart, 'Chart.yaml'), 'utf8');
+  const dirs = [chart, ...localDependencyPaths(chartYaml).map((d) => path.resolve(chart, d))];
   for (const dir of dirs) {
     const entries = await readdir(dir, { recursive: true, withFileTypes: true });
     const files = entries
@@ -411,20 +432,6 @@ export async function inputsFingerprint(
   }
   hash.update(`values:${path.relative(chart, valuesFile)}\0set:${JSON.stringify(set ?? {})}`);
   return hash.digest('hex').slice(0, 40);
-}
-
-/** The folders of a chart's `file://` dependencies. */
-async function localDependencies(chart: string): Promise<string[]> {
-  const { parse } = await import('../../runtime/yaml.js');
-  const meta = parse(await readFile(path.join(chart, 'Chart.yaml'), 'utf8')) as {
-    dependencies?: { repository?: unknown }[];
-  } | null;
-  return (meta?.dependencies ?? [])
-    .map((d) =>
-      typeof d.repository === 'string' && d.repository.startsWith('file://') ? d.repository.slice('file://'.length) : null,
-    )
-    .filter((d): d is string => d !== null)
-    .map((d) => path.resolve(chart, d));
 }
 
 /** Restarts the release's Deployments and waits for them: new pods read a changed Secret. */
@@ -484,22 +491,12 @@ async function dryRun(
   const { createTwoFilesPatch } = await import('diff');
   const tags = o.build ? await imageTags(deps) : new Map<string, string>();
   const diffs: { release: string; diff: string }[] = [];
-  const validation = await runValidate(deps, { envs: [c.env] });
-  if (exitCodeFor(validation) !== ExitCode.Ok) {
-    throw new PolicyError(`the constitution check failed for ${c.env}`, { hint: `Run todoctl validate --env ${c.env}.` });
-  }
+  await validateFor(deps, c.env);
   for (const release of [...o.infra, ...o.apps]) {
     const namespace = release.namespace ?? c.namespace;
     const tag = release.namespace ? undefined : (tags.get(release.name) ?? c.tag);
-    const chart = path.join(c.root, release.chart);
-    const valuesFile = path.join(chart, `values-${c.env}.yaml`);
-    const set = tag ? { 'image.tag': tag } : undefined;
-    const [fingerprint, records] = await Promise.all([
-      inputsFingerprint(chart, valuesFile, set),
-      releaseRecords(c.kubectl.inNamespace(namespace), release.name),
-    ]);
-    const current = records[0];
-    if (current?.status === 'deployed' && current.inputs === `${current.revision}.${fingerprint}`) {
+    const { chart, valuesFile, set, current, unchanged } = await planRelease(c, release, namespace, tag);
+    if (unchanged && current) {
       c.releases.push({ name: release.name, namespace, revision: current.revision, action: 'unchanged' });
       continue;
     }

@@ -23,9 +23,8 @@ export class ValidationIncompleteError extends TodoctlError {
 /** The repository: --root, else the folder of todoctl.yaml, else the current folder. */
 async function project(deps: Deps, o: ValidateOptions): Promise<{ root: string; loaded: LoadedConfig }> {
   // deps.config() looked for todoctl.yaml from --root when it was given
-  const loaded = await deps.config();
-  const root = o.root ? path.resolve(deps.cwd, o.root) : loaded.file ? loaded.root : deps.cwd;
-  return { root, loaded };
+  const [loaded, projectRoot] = await Promise.all([deps.config(), deps.root()]);
+  return { root: o.root ? path.resolve(deps.cwd, o.root) : projectRoot, loaded };
 }
 
 /**
