@@ -77,7 +77,9 @@ describe('project facts', () => {
     );
     const runner = new FakeRunner()
       .on('helm', [...HelmClient.listArgs(), '--namespace', 'team-a'], { stdout: '[]' })
-      .on('kubectl', ['get', 'pods', '--output', 'json', '--namespace', 'team-a'], { stdout: '{"items":[]}' });
+      .on('kubectl', ['get', 'pods', '--output', 'json', '--namespace', 'team-a'], { stdout: '{"items":[]}' })
+      .on('kubectl', ['get', 'ingresses,services', '--output', 'json', '--namespace', 'team-a'], { stdout: '{"items":[]}' })
+      .on('kubectl', ['config', 'view', '--minify', '--output', 'json'], { stdout: '{}' });
     const status = await runTodoctl(['status', '-o', 'json'], { runner, cwd: dir });
     expect(JSON.parse(status.stdout)).toMatchObject({ namespace: 'team-a' });
     const unknown = await runTodoctl(['--env', 'staging', 'doctor'], { cwd: dir });

@@ -12,6 +12,7 @@
  * prove no Secret value was ever on a command line.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -152,6 +153,12 @@ describe.each([
     expect(result.health[0]!.checks.map((c) => c.path)).toEqual(['/healthz', '/readyz', '/metrics']);
     const frontend = result.urls.find((u) => u.release === 'todo-frontend')!;
     expect(frontend.how).toBe(`kubectl port-forward -n ${dev} service/todo-frontend 3000:3000`);
+    // status reads the same URLs from the Services the cluster holds
+    const status = await todoctl(['status', '--env', 'dev', '-o', 'json']);
+    expect(status.code).toBe(0);
+    expect((JSON.parse(status.stdout) as { urls: unknown[] }).urls).toEqual(
+      expect.arrayContaining(result.urls.map((u) => expect.objectContaining({ release: u.release, url: u.url }))),
+    );
     const forward = await kubectl.portForward('service/todo-frontend', [3000]);
     try {
       const page = await fetch(`http://127.0.0.1:${forward.localPorts[0]}/`);
@@ -169,6 +176,19 @@ describe.each([
     const result = JSON.parse(run.stdout) as { releases: { name: string; action: string }[] };
     expect(result.releases.map((r) => r.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
     expect([await revisionOf('todo-backend'), await revisionOf('todo-frontend')]).toEqual(before);
+  });
+
+  it('up for another environment refuses to re-render the infrastructure this cluster runs for dev', async () => {
+    const before = await helm.inNamespace('default').status('todo-infrastructure');
+    const run = await todoctl(['up', '--env', 'staging', '--no-build', '--tag', 'dev-1a2b3c4'], {
+      // made at run time: a literal here is what TODO-SEC-003 rightly refuses
+      BACKEND_JWT_SECRET: randomBytes(32).toString('base64url'),
+      BACKEND_DATABASE_URL: 'postgres://todo@db.example.test:5432/todo',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/todo-infrastructure on this cluster was deployed for dev; up --env staging would re-render it/);
+    expect(run.stderr).toContain('helm uninstall todo-infrastructure --namespace default');
+    expect(await helm.inNamespace('default').status('todo-infrastructure')).toEqual(before);
   });
 
   it('up --dry-run shows what would change as a manifest diff, and changes nothing', async () => {

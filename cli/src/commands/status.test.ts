@@ -51,8 +51,34 @@ function cluster() {
     .on('helm', [...HelmClient.listArgs(), '--kubeconfig', '/k/config', '--namespace', 'todo-dev'], {
       stdout: JSON.stringify(releases),
     })
-    .on('kubectl', ['get', 'pods', '--output', 'json', ...target], { stdout: JSON.stringify(pods) });
+    .on('kubectl', ['get', 'pods', '--output', 'json', ...target], { stdout: JSON.stringify(pods) })
+    .on('kubectl', ['get', 'ingresses,services', '--output', 'json', ...target], { stdout: JSON.stringify(objects) })
+    .on('kubectl', ['config', 'view', '--minify', '--output', 'json', '--kubeconfig', '/k/config'], {
+      stdout: JSON.stringify(kubeconfig),
+    });
 }
+
+const service = (release: string, port: number) => ({
+  kind: 'Service',
+  metadata: { name: release, labels: { 'app.kubernetes.io/instance': release } },
+  spec: { type: 'ClusterIP', ports: [{ name: 'http', port }] },
+});
+const objects = {
+  items: [
+    {
+      kind: 'Ingress',
+      metadata: { name: 'todo-frontend', labels: { 'app.kubernetes.io/instance': 'todo-frontend' } },
+      spec: { rules: [{ host: 'todo.example.test', http: { paths: [{ path: '/' }] } }] },
+    },
+    service('todo-backend', 8080),
+    service('todo-frontend', 3000),
+  ],
+};
+const kubeconfig = {
+  'current-context': 'kind-dev',
+  contexts: [{ name: 'kind-dev', context: { cluster: 'kind-dev' } }],
+  clusters: [{ name: 'kind-dev', cluster: { server: 'https://127.0.0.1:6443' } }],
+};
 
 describe('todoctl status (in-process)', () => {
   it('prints the releases and pods as tables', async () => {
@@ -72,10 +98,12 @@ describe('todoctl status (in-process)', () => {
   it('looks in the namespace todoctl.yaml gives the environment when -n is not set', async () => {
     const runner = new FakeRunner()
       .on('helm', [...HelmClient.listArgs(), '--namespace', 'todo-staging'], { stdout: '[]' })
-      .on('kubectl', ['get', 'pods', '--output', 'json', '--namespace', 'todo-staging'], { stdout: '{"items":[]}' });
+      .on('kubectl', ['get', 'pods', '--output', 'json', '--namespace', 'todo-staging'], { stdout: '{"items":[]}' })
+      .on('kubectl', ['get', 'ingresses,services', '--output', 'json', '--namespace', 'todo-staging'], { stdout: '{"items":[]}' })
+      .on('kubectl', ['config', 'view', '--minify', '--output', 'json'], { stdout: JSON.stringify(kubeconfig) });
     const run = await runTodoctl(['status', '--env', 'staging', '-o', 'json'], { runner });
     expect(run.stderr).toBe('');
     // nothing deployed is not healthy
-    expect(JSON.parse(run.stdout)).toEqual({ namespace: 'todo-staging', releases: [], pods: [], healthy: false });
+    expect(JSON.parse(run.stdout)).toEqual({ namespace: 'todo-staging', releases: [], pods: [], urls: [], healthy: false });
   });
 });

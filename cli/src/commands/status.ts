@@ -22,7 +22,8 @@ export const statusView: View<StatusReport> = {
         images: 'images',
         node: 'node',
       }),
-    ),
+    ) +
+    (report.urls.length > 0 ? '\n' + renderTable(report.urls, fieldColumns({ release: 'release', url: 'url', how: 'how' })) : ''),
 };
 
 export default async function status(deps: Deps): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * `todoctl up`: from a cluster to a healthy, verified deployment of the environment, in one time
- * budget. preflight -> validate (fail fast) -> images -> infrastructure (namespaces, quotas,
- * policies) -> secrets -> each app release with `helm upgrade --install --wait` and automatic
+ * budget. preflight -> validate (fail fast) -> secrets resolved (a missing one fails before
+ * anything is built or written) -> images -> infrastructure (namespaces, quotas, policies) ->
+ * secrets written -> each app release with `helm upgrade --install --wait` and automatic
  * rollback -> health through the cluster -> URLs. A release whose rendered manifest did not
  * change is left alone, so a second `up` changes nothing.
  */
@@ -24,6 +25,7 @@ import { imageTags, runBuild } from '../build/build.js';
 import { runValidate } from '../validate/validate.js';
 import { describeProblem, observeRelease, type PodProblem } from './observe.js';
 import { markVerified, verifyService, type ServiceHealth } from './verify.js';
+import { clusterAccess, serviceUrls, type ServiceUrl } from '../urls/urls.js';
 
 /** The oldest Kubernetes the charts support (their kubeVersion: >=1.28). */
 const MIN_KUBERNETES = '1.28.0';
@@ -56,7 +58,7 @@ export interface UpResult {
   releases: ReleaseOutcome[];
   secrets: SecretPlan[];
   health: ServiceHealth[];
-  urls: { release: string; url: string; how: string }[];
+  urls: ServiceUrl[];
   durationMs: number;
   /** With --dry-run: what each release would change, as a unified diff of its manifest. */
   diffs?: { release: string; diff: string }[];
@@ -87,6 +89,7 @@ interface Context {
   secretPlans: SecretPlan[];
   secretValues: SecretValues;
   health: ServiceHealth[];
+  urls: ServiceUrl[];
   /** The tag each release deploys (from the build step), else `tag`. */
   tags: Map<string, string>;
   /** validate ran `helm dependency build` for every chart in this run: deploy need not again. */
@@ -129,6 +132,7 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
     secretPlans: [],
     secretValues: new Map(),
     health: [],
+    urls: [],
     dependenciesBuilt: false,
     tags: new Map(),
   };
@@ -142,6 +146,8 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
   };
 
   if (o.dryRun) return dryRun(deps, ctx, { infra, apps, started, build: o.build });
+  // the cluster's kind (and Minikube's driver and IP) decide how its URLs are reached: asked early, used last
+  const access = clusterAccess(deps, ctx.kubectl);
 
   const { timings } = await runSteps<Context>(
     [
@@ -164,6 +170,26 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
           const validation = await validateFor(deps, env);
           c.dependenciesBuilt = true;
           report(`${validation.summary.pass} checks passed`);
+        },
+      },
+      {
+        // before the build and before anything is written: a missing secret stops up here
+        title: 'secrets',
+        run: async (c, report) => {
+          const { plans, values } = await planSecrets({
+            config,
+            root,
+            env,
+            processEnv: deps.env,
+            kubectl: c.kubectl,
+            prompts: deps.prompts,
+            interactive: deps.io.interactive,
+          });
+          c.secretPlans = plans;
+          c.secretValues = values;
+          report(
+            plans.map((p) => `${p.namespace}/${p.name} ${p.changed ? 'to write' : 'unchanged'}`).join(', ') || 'none needed',
+          );
         },
       },
       {
@@ -195,21 +221,13 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
         },
       },
       {
-        title: 'secrets',
+        title: 'write secrets',
         run: async (c, report) => {
-          const { plans, values } = await planSecrets({
-            config,
-            root,
-            env,
-            processEnv: deps.env,
-            kubectl: c.kubectl,
-            prompts: deps.prompts,
-            interactive: deps.io.interactive,
-          });
-          await applySecrets(c.kubectl, plans, values);
-          c.secretPlans = plans;
-          c.secretValues = values;
-          report(plans.map((p) => `${p.namespace}/${p.name} ${p.changed ? 'written' : 'unchanged'}`).join(', ') || 'none needed');
+          await applySecrets(c.kubectl, c.secretPlans, c.secretValues);
+          report(
+            c.secretPlans.map((p) => `${p.namespace}/${p.name} ${p.changed ? 'written' : 'unchanged'}`).join(', ') ||
+              'none needed',
+          );
         },
       },
       ...apps.map((release) => ({
@@ -232,12 +250,24 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
         title: 'verify health through the cluster',
         run: async (c, report) => {
           const kubectl = c.kubectl.inNamespace(namespace);
-          // the services are independent: asked side by side
-          c.health = await Promise.all(
-            apps.map(async (release) =>
-              verifyService(kubectl, release.name, release.name, healthTargets(await valuesOf(release))),
+          // the services are independent: asked side by side, with the objects their URLs come from
+          const [health, urls] = await Promise.all([
+            Promise.all(
+              apps.map(async (release) =>
+                verifyService(kubectl, release.name, release.name, healthTargets(await valuesOf(release))),
+              ),
             ),
-          );
+            access.then((a) =>
+              serviceUrls(
+                c.kubectl,
+                namespace,
+                apps.map((r) => r.name),
+                a,
+              ),
+            ),
+          ]);
+          c.health = health;
+          c.urls = urls;
           for (const health of c.health) {
             if (!health.healthy) {
               const failed = health.checks.filter((k) => !k.ok).map((k) => `${k.path}: ${k.detail}`);
@@ -259,7 +289,6 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
     { renderer: deps.renderer, stderr: deps.io.stderr, budget: { deadline, now: () => Date.now() } },
   );
 
-  const urls = await Promise.all(apps.map(async (release) => urlOf(release.name, namespace, await valuesOf(release))));
   return {
     env,
     namespace,
@@ -268,7 +297,7 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
     releases: ctx.releases,
     secrets: ctx.secretPlans,
     health: ctx.health,
-    urls,
+    urls: ctx.urls,
     durationMs: Date.now() - started,
   };
 }
@@ -276,6 +305,7 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
 interface ReleaseConfig {
   name: string;
   chart: string;
+  namespace?: string | undefined;
 }
 
 /**
@@ -297,6 +327,7 @@ async function deploy(
     c.releases.push(outcome);
     return outcome;
   }
+  if (current && release.namespace) await sameEnvironment(c, helm, release.name, o.namespace, current.revision);
   if (current?.status.startsWith('pending-')) {
     throw new ClusterError(`release ${release.name} is stuck in ${current.status} (revision ${current.revision})`, {
       hint: `Another operation was interrupted. Run todoctl rollback ${release.name} to return to the last verified revision, then todoctl up again.`,
@@ -341,6 +372,29 @@ async function deploy(
   };
   c.releases.push(outcome);
   return outcome;
+}
+
+/**
+ * A release with a fixed namespace (the infrastructure) is one per cluster, rendered with one
+ * environment's values: upgrading it for another environment would change what that one runs
+ * on (its database, its admission mode). Refused, naming both and the way out.
+ */
+async function sameEnvironment(
+  c: Context,
+  helm: HelmClient,
+  release: string,
+  namespace: string,
+  revision: number,
+): Promise<void> {
+  const values = await helm.getValues(release, revision).catch(() => ({}) as Record<string, unknown>);
+  const deployedFor = typeof values.environment === 'string' ? values.environment : undefined;
+  if (!deployedFor || deployedFor === c.env) return;
+  throw new UsageError(
+    `${release} on this cluster was deployed for ${deployedFor}; up --env ${c.env} would re-render it with ${c.env}'s values and change what ${deployedFor} runs on`,
+    {
+      hint: `Give ${c.env} a cluster of its own (environments.${c.env}.context in todoctl.yaml, or --context). To hand this cluster over to ${c.env}, run helm uninstall ${release} --namespace ${namespace} first (its namespaces and volumes are kept).`,
+    },
+  );
 }
 
 /**
@@ -455,25 +509,6 @@ export function healthTargets(values: Record<string, unknown>): { healthPaths: s
   return {
     healthPaths: [...new Set(paths.length > 0 ? paths : ['/healthz'])],
     metricsPath: typeof metrics.path === 'string' ? metrics.path : '/metrics',
-  };
-}
-
-/** How a person reaches the service: its Ingress host, else a port-forward. */
-function urlOf(
-  release: string,
-  namespace: string,
-  values: Record<string, unknown>,
-): { release: string; url: string; how: string } {
-  const ingress = (values.ingress ?? {}) as { enabled?: unknown; host?: unknown };
-  if (ingress.enabled === true && typeof ingress.host === 'string') {
-    return { release, url: `http://${ingress.host}/`, how: 'through the Ingress' };
-  }
-  const service = (values.service ?? {}) as { port?: unknown };
-  const port = typeof service.port === 'number' ? service.port : 8080;
-  return {
-    release,
-    url: `http://127.0.0.1:${port}/`,
-    how: `kubectl port-forward -n ${namespace} service/${release} ${port}:${port}`,
   };
 }
 
