@@ -63,10 +63,23 @@ const bare = () =>
       ]);
     }
   });
-const up = () =>
-  timed(() =>
-    run(process.execPath, [path.join(root, 'bin/todoctl'), 'up', '--env', 'dev', '--no-build', '--tag', TAG, '-o', 'json']),
-  );
+// each step's time in the last round, from up's own -o json: where the time goes
+const steps = {};
+const up = (kind) =>
+  timed(() => {
+    const r = run(process.execPath, [
+      path.join(root, 'bin/todoctl'),
+      'up',
+      '--env',
+      'dev',
+      '--no-build',
+      '--tag',
+      TAG,
+      '-o',
+      'json',
+    ]);
+    steps[kind] = Object.fromEntries(JSON.parse(r.stdout).steps.map((s) => [s.title, s.durationMs]));
+  });
 
 const cluster = useTestCluster('bench:up');
 execFileSync(process.execPath, [path.join(root, 'apps/web/scripts/ensure-build.mjs')], { stdio: 'inherit' });
@@ -116,8 +129,8 @@ try {
     const bareEmpty = bare();
     const bareAgain = bare();
     uninstall();
-    const upEmpty = up();
-    const upAgain = up();
+    const upEmpty = up('fromEmpty');
+    const upAgain = up('unchanged');
     samples.push({ bareEmpty, bareAgain, upEmpty, upAgain });
   }
   uninstall();
@@ -136,6 +149,7 @@ try {
         ratioUnchanged: Number((upAgain / bareEmpty).toFixed(2)),
         ratioUnchangedToBareAgain: Number((upAgain / bareAgain).toFixed(2)),
         aims: { fromEmpty: 1.3, unchanged: 0.5 },
+        stepsMsLastRound: steps,
       },
       null,
       2,

@@ -109,6 +109,18 @@ describe('HelmClient', () => {
     ]);
   });
 
+  it('passes release labels as one --labels flag, the same for both majors', () => {
+    for (const major of [3, 4] as const) {
+      expect(
+        HelmClient.upgradeInstallArgs(major, {
+          release: 'r',
+          chart: 'c',
+          labels: { 'todoctl.dev/inputs': '2.ab12', team: 'a' },
+        }).slice(-2),
+      ).toEqual(['--labels', 'todoctl.dev/inputs=2.ab12,team=a']);
+    }
+  });
+
   it('parses helm history JSON', async () => {
     const history = [
       {

@@ -18,6 +18,8 @@ export interface UpgradeInstallOptions {
   timeout?: string;
   createNamespace?: boolean;
   version?: string;
+  /** Labels on the release record (Helm's release Secret), written by helm with the revision (Helm >= 3.13). */
+  labels?: Readonly<Record<string, string>>;
 }
 
 export interface RollbackOptions {
@@ -143,6 +145,8 @@ export class HelmClient extends ToolClient {
     // v3's --atomic implies --wait; v4 needs a wait strategy for rollback to be meaningful.
     if (o.wait || (o.rollbackOnFailure && major === 4)) args.push(...HelmClient.waitArgs(major));
     if (o.timeout) args.push('--timeout', o.timeout);
+    const labels = Object.entries(o.labels ?? {});
+    if (labels.length > 0) args.push('--labels', labels.map(([k, v]) => `${k}=${v}`).join(','));
     return args;
   }
 

@@ -25,7 +25,7 @@ import { imageTags, runBuild } from '../build/build.js';
 import { runValidate } from '../validate/validate.js';
 import { describeProblem, observeRelease, type PodProblem } from './observe.js';
 import { markVerified, verifyService, type ServiceHealth } from './verify.js';
-import { clusterAccess, serviceUrls, type ServiceUrl } from '../urls/urls.js';
+import { clusterAccess, serviceObjects, urlsFrom, type ServiceUrl } from '../urls/urls.js';
 
 /** The oldest Kubernetes the charts support (their kubeVersion: >=1.28). */
 const MIN_KUBERNETES = '1.28.0';
@@ -92,6 +92,8 @@ interface Context {
   urls: ServiceUrl[];
   /** The tag each release deploys (from the build step), else `tag`. */
   tags: Map<string, string>;
+  /** Each release's records, read at the start beside validation (`namespace/name`): taken by its plan. */
+  records: Map<string, Promise<ReleaseRecord[]>>;
   /** validate ran `helm dependency build` for every chart in this run: deploy need not again. */
   dependenciesBuilt: boolean;
 }
@@ -133,6 +135,7 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
     secretValues: new Map(),
     health: [],
     urls: [],
+    records: new Map(),
     dependenciesBuilt: false,
     tags: new Map(),
   };
@@ -146,6 +149,17 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
   };
 
   if (o.dryRun) return dryRun(deps, ctx, { infra, apps, started, build: o.build });
+  // Validation reads only the repository: it starts now, beside preflight, and its step waits
+  // for it, so a failing rule still stops up before anything is built or written.
+  const validating = validateFor(deps, env);
+  validating.catch(() => undefined); // its error is thrown by its step, or preflight's first
+  // so do the reads of each release's Helm records, which its deploy step takes
+  for (const release of config.releases) {
+    const ns = release.namespace ?? namespace;
+    const records = releaseRecords(ctx.kubectl.inNamespace(ns), release.name);
+    records.catch(() => undefined); // a failed read is thrown where the plan takes it
+    ctx.records.set(`${ns}/${release.name}`, records);
+  }
   // the cluster's kind (and Minikube's driver and IP) decide how its URLs are reached: asked early, used last
   const access = clusterAccess(deps, ctx.kubectl);
 
@@ -167,7 +181,7 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
       {
         title: `validate (${env})`,
         run: async (c, report) => {
-          const validation = await validateFor(deps, env);
+          const validation = await validating;
           c.dependenciesBuilt = true;
           report(`${validation.summary.pass} checks passed`);
         },
@@ -251,23 +265,21 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
         run: async (c, report) => {
           const kubectl = c.kubectl.inNamespace(namespace);
           // the services are independent: asked side by side, with the objects their URLs come from
-          const [health, urls] = await Promise.all([
-            Promise.all(
-              apps.map(async (release) =>
-                verifyService(kubectl, release.name, release.name, healthTargets(await valuesOf(release))),
-              ),
+          const { services, ingresses } = await serviceObjects(c.kubectl, namespace);
+          c.health = await Promise.all(
+            apps.map(async (release) =>
+              verifyService(kubectl, release.name, release.name, healthTargets(await valuesOf(release)), {
+                known: services.find((s) => s.metadata?.name === release.name),
+              }),
             ),
-            access.then((a) =>
-              serviceUrls(
-                c.kubectl,
-                namespace,
-                apps.map((r) => r.name),
-                a,
-              ),
-            ),
-          ]);
-          c.health = health;
-          c.urls = urls;
+          );
+          c.urls = urlsFrom(
+            apps.map((r) => r.name),
+            services,
+            ingresses,
+            namespace,
+            await access,
+          );
           for (const health of c.health) {
             if (!health.healthy) {
               const failed = health.checks.filter((k) => !k.ok).map((k) => `${k.path}: ${k.detail}`);
@@ -321,7 +333,7 @@ async function deploy(
 ): Promise<ReleaseOutcome> {
   const helm = c.helm.inNamespace(o.namespace);
   const kubectl = c.kubectl.inNamespace(o.namespace);
-  const { chart, valuesFile, set, fingerprint, current, unchanged } = await planRelease(c, release, o.namespace, o.tag);
+  const { chart, valuesFile, set, fingerprint, current, unchanged, next } = await planRelease(c, release, o.namespace, o.tag);
   if (unchanged && current) {
     const outcome = { name: release.name, namespace: o.namespace, revision: current.revision, action: 'unchanged' as const };
     c.releases.push(outcome);
@@ -347,6 +359,8 @@ async function deploy(
       wait: o.wait,
       rollbackOnFailure: o.wait,
       timeout: o.timeout,
+      // helm writes the record of the inputs on the revision it creates: no second call
+      labels: { [INPUTS_LABEL]: `${next}.${fingerprint}` },
     });
   } catch (error) {
     const problems = (await observer?.stop()) ?? [];
@@ -361,13 +375,10 @@ async function deploy(
     throw error;
   }
   await observer?.stop();
-  const [after] = await releaseRecords(kubectl, release.name);
-  const revision = after?.revision ?? 0;
-  if (after) await kubectl.label('secret', after.secret, { [INPUTS_LABEL]: `${revision}.${fingerprint}` });
   const outcome = {
     name: release.name,
     namespace: o.namespace,
-    revision,
+    revision: next,
     action: current ? ('upgraded' as const) : ('installed' as const),
   };
   c.releases.push(outcome);
@@ -407,11 +418,14 @@ async function planRelease(c: Context, release: ReleaseConfig, namespace: string
   const set = tag ? { 'image.tag': tag } : undefined;
   const [fingerprint, records] = await Promise.all([
     inputsFingerprint(chart, valuesFile, set),
-    releaseRecords(c.kubectl.inNamespace(namespace), release.name),
+    c.records.get(`${namespace}/${release.name}`) ?? releaseRecords(c.kubectl.inNamespace(namespace), release.name),
   ]);
+  c.records.delete(`${namespace}/${release.name}`); // read once: a later plan of the release reads afresh
   const current = records[0];
   const unchanged = current?.status === 'deployed' && current.inputs === `${current.revision}.${fingerprint}`;
-  return { chart, valuesFile, set, fingerprint, current, unchanged };
+  // helm numbers a new revision one past the newest it stores (1 for an install)
+  const next = (current?.revision ?? 0) + 1;
+  return { chart, valuesFile, set, fingerprint, current, unchanged, next };
 }
 
 /** Validates the environment's charts and the repository; a failing rule stops the deployment, naming the first findings. */
@@ -436,7 +450,6 @@ const INPUTS_LABEL = 'todoctl.dev/inputs';
 interface ReleaseRecord {
   revision: number;
   status: string;
-  secret: string;
   inputs: string | undefined;
 }
 
@@ -451,7 +464,6 @@ async function releaseRecords(kubectl: KubectlClient, release: string): Promise<
     .map((s) => ({
       revision: Number(s.metadata?.labels?.version),
       status: s.metadata?.labels?.status ?? 'unknown',
-      secret: s.metadata?.name ?? '',
       inputs: s.metadata?.labels?.[INPUTS_LABEL],
     }))
     .filter((r) => Number.isInteger(r.revision))

@@ -49,12 +49,18 @@ export async function verifyService(
   release: string,
   service: string,
   targets: HealthTargets,
-  o: { waitMs?: number; fetchTimeoutMs?: number } = {},
+  o: {
+    waitMs?: number;
+    fetchTimeoutMs?: number;
+    known?: { spec?: { ports?: { name?: string; port?: number }[] } } | undefined;
+  } = {},
 ): Promise<ServiceHealth> {
-  const svc = await kubectl.getIfExists<{ spec?: { ports?: ServicePort[] } }>('service', service);
+  // the Service as the caller already read it, else as the cluster has it now
+  const svc =
+    o.known ?? (await kubectl.getIfExists<{ spec?: { ports?: { name?: string; port?: number }[] } }>('service', service));
   if (!svc)
     throw new ClusterError(`service ${service} of release ${release} does not exist`, { hint: `kubectl get service ${service}` });
-  const ports = svc.spec?.ports ?? [];
+  const ports = (svc.spec?.ports ?? []).filter((p): p is ServicePort => typeof p.port === 'number');
   const http = ports.find((p) => p.name === 'http') ?? ports[0];
   const metrics = ports.find((p) => p.name === 'metrics');
   if (!http) throw new ClusterError(`service ${service} exposes no port`);

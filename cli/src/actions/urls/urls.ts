@@ -81,17 +81,6 @@ export async function serviceObjects(
   return { services: items.filter((i) => i.kind === 'Service'), ingresses: items.filter((i) => i.kind === 'Ingress') };
 }
 
-/** The URLs of the given releases in the namespace. */
-export async function serviceUrls(
-  kubectl: KubectlClient,
-  namespace: string,
-  releases: readonly string[],
-  access: ClusterAccess,
-): Promise<ServiceUrl[]> {
-  const { services, ingresses } = await serviceObjects(kubectl, namespace);
-  return urlsFrom(releases, services, ingresses, namespace, access);
-}
-
 const instanceOf = (o: { metadata?: Meta }) => o.metadata?.labels?.['app.kubernetes.io/instance'] ?? o.metadata?.name;
 
 /** The URL of each release from its Ingress (preferred) or its Service; a release with neither gets none. */
