@@ -25,7 +25,7 @@ import { ExecaRunner } from '../../cli/src/runtime/runner.js';
 import { startAppsBehindCluster } from '../support/apps.js';
 import { eventually, repoRoot, tool } from '../support/cluster.js';
 import { kubeconfig } from '../support/kube.js';
-import { todoctlBin } from '../support/todoctl.js';
+import { todoctlAtTerminal, todoctlBin } from '../support/todoctl.js';
 
 const CANARY = 'sk-e2e-canary-value-0123456789';
 const runner = new ExecaRunner(process.env.PATH ?? '');
@@ -351,5 +351,48 @@ describe.each([
     });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/BACKEND_(JWT_SECRET|DATABASE_URL) is required in staging and was not provided/);
+  });
+
+  it('at a terminal, up asks for a missing staging secret, never shows what was typed, and goes on with it', async () => {
+    const typed = randomBytes(32).toString('base64url');
+    const run = await todoctlAtTerminal(
+      ['up', '--env', 'staging', '--no-build', '--tag', 'v1.2.3'],
+      [{ when: /BACKEND_JWT_SECRET for staging/, type: typed }],
+      { cwd: dir, env: { ...env, BACKEND_JWT_SECRET: '', BACKEND_DATABASE_URL: 'postgres://todo@db.example.test:5432/todo' } },
+    );
+    // past the secrets: the next refusal is the infrastructure's, which this cluster runs for dev
+    expect(run.screen).toMatch(/todo-infrastructure on this cluster was deployed for dev/);
+    expect(run.code).toBe(2);
+    expect(run.output).not.toContain(typed);
+  });
+
+  it('down --purge at a terminal: a wrong name cancels, typing the environment deletes the namespace', async () => {
+    const staging = 'todo-staging';
+    expect(await kubectl.getIfExists('namespace', staging)).not.toBeNull();
+    const wrong = await todoctlAtTerminal(
+      ['down', '--env', 'staging', '--purge'],
+      [{ when: /Type "staging" to confirm/, type: 'todo-dev' }],
+      {
+        cwd: dir,
+        env,
+      },
+    );
+    expect(wrong.screen).toContain("down --purge cancelled: the name typed was not the environment's");
+    expect(wrong.code).toBe(2);
+    expect(await kubectl.getIfExists('namespace', staging)).not.toBeNull();
+    const right = await todoctlAtTerminal(
+      ['down', '--env', 'staging', '--purge'],
+      [{ when: /Type "staging" to confirm/, type: 'staging' }],
+      {
+        cwd: dir,
+        env,
+      },
+    );
+    expect(right.code).toBe(0);
+    // the namespace controller finishes the deletion; the next tests need the name free again
+    for (let i = 0; (await kubectl.getIfExists('namespace', staging)) !== null; i++) {
+      if (i > 60) throw new Error(`namespace ${staging} was not deleted within 30 s`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
   });
 });

@@ -26,3 +26,48 @@ export async function todoctlBin(
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
+
+/**
+ * Runs the built todoctl at a real terminal: a pseudo-terminal from util-linux `script` (a
+ * Debian essential package), so stdin and stdout are TTYs and prompts appear as a person sees
+ * them. Each answer is typed once its prompt has been printed. The output keeps the terminal's
+ * escape sequences; `screen` is the same text without them.
+ */
+export async function todoctlAtTerminal(
+  args: string[],
+  answers: { when: RegExp; type: string }[],
+  o: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<{ code: number; output: string; screen: string }> {
+  const { spawn } = await import('node:child_process');
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, path.join(repoRoot, 'bin/todoctl'), ...args].map(quote).join(' ');
+  const child = spawn('script', ['--quiet', '--flush', '--return', '--command', command, '/dev/null'], {
+    cwd: o.cwd ?? repoRoot,
+    env: { ...process.env, PATH: `${toolsBin()}${path.delimiter}${process.env.PATH ?? ''}`, TERM: 'xterm', ...o.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const strip = (s: string) => s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+  let output = '';
+  const pending = [...answers];
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    const next = pending[0];
+    if (next && next.when.test(strip(output))) {
+      pending.shift();
+      // typed as keys, then Enter (a terminal sends CR)
+      setTimeout(() => child.stdin.write(`${next.type}\r`), 50);
+    }
+  });
+  const code = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`todoctl ${args.join(' ')} at a terminal did not finish; it printed:\n${strip(output)}`));
+    }, o.timeoutMs ?? 60_000);
+    child.on('exit', (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode ?? 1);
+    });
+  });
+  if (pending.length > 0) throw new Error(`todoctl never asked ${pending[0]!.when}; it printed:\n${strip(output)}`);
+  return { code, output, screen: strip(output) };
+}
