@@ -46,7 +46,7 @@ export async function todoctlAtTerminal(
     env: { ...process.env, PATH: `${toolsBin()}${path.delimiter}${process.env.PATH ?? ''}`, TERM: 'xterm', ...o.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const strip = (s: string) => s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+  const { stripVTControlCharacters: strip } = await import('node:util');
   let output = '';
   const pending = [...answers];
   child.stdout.on('data', (chunk: Buffer) => {
