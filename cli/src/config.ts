@@ -84,8 +84,19 @@ export function defaultConfig(): TodoctlConfig {
       prod: { namespace: 'todo-prod' },
     },
     releases: [
-      { name: 'todo-backend', chart: 'charts/todo-backend', image: 'todo-backend', build: { context: 'apps/api' } },
-      { name: 'todo-frontend', chart: 'charts/todo-frontend', image: 'todo-frontend', build: { context: 'apps/web' } },
+      // built from the repository root: the npm workspace lock lives there
+      {
+        name: 'todo-backend',
+        chart: 'charts/todo-backend',
+        image: 'todo-backend',
+        build: { context: '.', dockerfile: 'apps/api/Dockerfile' },
+      },
+      {
+        name: 'todo-frontend',
+        chart: 'charts/todo-frontend',
+        image: 'todo-frontend',
+        build: { context: '.', dockerfile: 'apps/web/Dockerfile' },
+      },
       // It creates the todo-* namespaces, their quotas and admission policies, so it lives outside them.
       { name: 'todo-infrastructure', chart: 'charts/todo-infrastructure', namespace: 'default' },
     ],

@@ -124,7 +124,12 @@ export function buildProgram(ctx: ProgramContext): Command {
   command('build', "build the releases' images with docker or podman, tagged dev-<short-sha>; on minikube, load and check them", {
     formats: FORMATS.build,
     load: () => import('./commands/build.js'),
-    flags: [['--builder <tool>', 'docker or podman (default: the first on PATH)']],
+    flags: [
+      ['--builder <tool>', 'docker or podman (default: the first on PATH)'],
+      ['--no-cache', 'build every layer again, and images whose tag exists too'],
+      ['--push <registry>', 'push each image to host[:port][/path] and report its digest'],
+      ['--build-arg <name=value...>', "set a Dockerfile ARG (e.g. NODE_IMAGE=<base>), as docker build's flag"],
+    ],
   });
 
   command(

@@ -151,6 +151,45 @@ describe('todoctl build', () => {
     expect(images.every((i) => i.minikube === undefined)).toBe(true);
   });
 
+  it('passes the OCI label values and the registry settings (as build secrets, never build args)', async () => {
+    const fresh = mkdtempSync(path.join(os.tmpdir(), 'todoctl-build-state-'));
+    const npmrc = path.join(fresh, 'npmrc');
+    const ca = path.join(fresh, 'ca.pem');
+    writeFileSync(npmrc, 'registry=https://registry.example.test/\n');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n');
+    const run = await todoctlBin(['build', '-o', 'json', '--build-arg', 'NODE_IMAGE=base.example.test/node:24'], {
+      cwd: repo,
+      env: {
+        PATH: `${path.join(repoRoot, 'test/fixtures/bin')}${path.delimiter}${process.env.PATH}`,
+        KUBECONFIG: kubeconfig('kind-dev'),
+        TODOCTL_STANDIN_STATE: fresh,
+        NPM_CONFIG_USERCONFIG: npmrc,
+        NODE_EXTRA_CA_CERTS: ca,
+      },
+    });
+    expect(run.stderr).toBe('');
+    const [api] = JSON.parse(run.stdout) as (Built & { sizeBytes: number; id: string })[];
+    expect(api!.sizeBytes).toBe(12345678);
+    expect(api!.id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const recorded = (what: string) => readFileSync(path.join(fresh, 'docker', key(`todo-backend:${api!.tag}`) + what), 'utf8');
+    expect(recorded('.args').trim().split('\n')).toEqual([
+      `SOURCE_URL=`,
+      `REVISION=${git('rev-parse', 'HEAD')}`,
+      `VERSION=${api!.tag}`,
+      'NODE_IMAGE=base.example.test/node:24',
+    ]);
+    expect(recorded('.secrets').trim().split('\n')).toEqual(['id=npmrc', 'id=npm-ca']);
+  });
+
+  it('refuses a --push that is not a registry, and a --build-arg that is not NAME=VALUE', async () => {
+    const push = await todoctlBin(['build', '--push', 'https://registry.example.test'], { cwd: repo });
+    expect(push.code).toBe(2);
+    expect(push.stderr).toContain('Give host[:port][/path]');
+    const arg = await todoctlBin(['build', '--build-arg', 'no-equals'], { cwd: repo });
+    expect(arg.code).toBe(2);
+    expect(arg.stderr).toContain('is not NAME=VALUE');
+  });
+
   it('refuses a builder it does not know, naming the ones it does', async () => {
     const run = await todoctlBin(['build', '--builder', 'nerdctl'], { cwd: repo });
     expect(run.code).toBe(2);

@@ -34,9 +34,21 @@ export class GitClient {
     return result?.exitCode === 0 ? result.stdout.trim() : null;
   }
 
-  /** Whether anything under `path` differs from HEAD (changed, added or untracked, not ignored). */
-  async isDirty(root: string, path: string): Promise<boolean> {
-    const result = await this.exec(root, ['status', '--porcelain', '--untracked-files=all', '--', path]);
+  /** The full commit id of HEAD, or null outside a repository or before the first commit. */
+  async revision(root: string): Promise<string | null> {
+    const result = await this.exec(root, ['rev-parse', 'HEAD']);
+    return result?.exitCode === 0 ? result.stdout.trim() : null;
+  }
+
+  /** The URL of the `origin` remote, or null when there is none. */
+  async originUrl(root: string): Promise<string | null> {
+    const result = await this.exec(root, ['remote', 'get-url', 'origin']);
+    return result?.exitCode === 0 ? result.stdout.trim() || null : null;
+  }
+
+  /** Whether anything under `paths` differs from HEAD (changed, added or untracked, not ignored). */
+  async isDirty(root: string, paths: string | readonly string[]): Promise<boolean> {
+    const result = await this.exec(root, ['status', '--porcelain', '--untracked-files=all', '--', ...[paths].flat()]);
     return result?.exitCode === 0 && result.stdout.trim() !== '';
   }
 

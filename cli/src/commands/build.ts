@@ -5,7 +5,13 @@ import { FORMATS } from '../runtime/formats.js';
 import { chooseFormat, printResult, renderTable, type View } from '../runtime/output.js';
 import { z } from '../runtime/schema.js';
 
-const optionsSchema = z.object({ builder: z.optional(z.enum(CONTAINER_TOOLS)) });
+const optionsSchema = z.object({
+  builder: z.optional(z.enum(CONTAINER_TOOLS)),
+  // commander's --no-cache sets cache: false
+  cache: z._default(z.boolean(), true),
+  push: z.optional(z.string()),
+  buildArg: z.optional(z.array(z.string())),
+});
 
 export const buildView: View<BuiltImage[]> = {
   formats: FORMATS.build,
@@ -13,6 +19,8 @@ export const buildView: View<BuiltImage[]> = {
     renderTable(images, [
       { header: 'image', value: (i) => `${i.image}:${i.tag}` },
       { header: 'built', value: (i) => (i.skipped ? 'no (exists)' : 'yes') },
+      { header: 'size', value: (i) => `${(i.sizeBytes / 1024 / 1024).toFixed(0)} MiB` },
+      { header: 'pushed', value: (i) => (i.pushed ? `${i.pushed.ref}@${i.pushed.digest}` : undefined) },
       { header: 'minikube', value: (i) => i.minikube?.action },
       { header: 'seconds', value: (i) => (i.durationMs / 1000).toFixed(1) },
     ]),
@@ -27,5 +35,18 @@ export default async function build(deps: Deps, rawOptions: Record<string, unkno
     });
   }
   const format = chooseFormat(deps.globals.output, buildView.formats);
-  await printResult(deps.io.stdout, buildView, format, await runBuild(deps, parsed.data), { color: deps.io.color });
+  const { builder, cache, push, buildArg = [] } = parsed.data;
+  const buildArgs: Record<string, string> = {};
+  for (const pair of buildArg) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
+    if (!match) {
+      const { UsageError } = await import('../runtime/errors.js');
+      throw new UsageError(`--build-arg ${JSON.stringify(pair)} is not NAME=VALUE`, {
+        hint: 'Write it as docker build does, e.g. --build-arg NODE_IMAGE=node:24-bookworm-slim@sha256:<digest>.',
+      });
+    }
+    buildArgs[match[1]!] = match[2]!;
+  }
+  const images = await runBuild(deps, { builder, noCache: !cache, push, buildArgs });
+  await printResult(deps.io.stdout, buildView, format, images, { color: deps.io.color });
 }

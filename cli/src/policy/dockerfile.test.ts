@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_CATALOG, loadCatalog, type Catalog } from './catalog.js';
-import { checkDockerfile, installsDevDependencies, isDockerfile } from './dockerfile.js';
+import { checkDockerfile, contextSources, installsDevDependencies, isDockerfile } from './dockerfile.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/policy/dockerfile/', import.meta.url));
 let catalog: Catalog;
@@ -83,5 +83,22 @@ describe('Dockerfile rules', () => {
   it('reports an empty Dockerfile as a finding, not an exception', () => {
     const findings = checkDockerfile({ path: 'Dockerfile', content: '# nothing\n', hasDockerignore: true }, catalog);
     expect(findings).toEqual([expect.objectContaining({ rule: 'TODO-DKR-001', status: 'fail', line: 1 })]);
+  });
+});
+
+describe('contextSources', () => {
+  it('lists what COPY and ADD take from the context, never what they take from a stage or a URL', () => {
+    const text = [
+      'ARG BASE=node:24',
+      'FROM ${BASE} AS build',
+      'COPY package.json package-lock.json ./',
+      'COPY --chown=1000:1000 apps/api/src apps/api/src',
+      'ADD https://example.test/file.tgz /tmp/',
+      'FROM ${BASE}',
+      'COPY --from=build /repo/dist ./dist',
+      'COPY ./apps/api/package.json apps/api/',
+      'COPY package.json ./again',
+    ].join('\n');
+    expect(contextSources(text)).toEqual(['package.json', 'package-lock.json', 'apps/api/src', 'apps/api/package.json']);
   });
 });

@@ -1,4 +1,4 @@
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, type Instruction, type ModifiableInstruction } from 'dockerfile-ast';
 import type { Catalog, Rule } from './catalog.js';
 import type { Finding } from './types.js';
 
@@ -47,6 +47,30 @@ function parseStages(content: string): { stages: Stage[]; args: Map<string, stri
     }
   }
   return { stages, args };
+}
+
+/**
+ * What a build takes from its context: the sources of every COPY and ADD that does not copy
+ * from a stage or an image (`--from`), in order, without duplicates. Remote ADD sources
+ * (URLs) are not context files and are left out.
+ */
+export function contextSources(content: string): string[] {
+  const { stages } = parseStages(content);
+  const sources = new Set<string>();
+  for (const stage of stages) {
+    for (const instruction of stage.instructions) {
+      const keyword = instruction.getKeyword();
+      if (keyword !== 'COPY' && keyword !== 'ADD') continue;
+      // flags (--from, --chown, --link) are not arguments in dockerfile-ast
+      const flags = 'getFlags' in instruction ? (instruction as ModifiableInstruction).getFlags() : [];
+      if (flags.some((f) => f.getName().toLowerCase() === 'from')) continue;
+      const paths = (instruction.getArguments() ?? []).map((a) => a.getValue()).filter((p) => !p.startsWith('--'));
+      for (const source of paths.slice(0, -1)) {
+        if (!/^[a-z]+:\/\//i.test(source)) sources.add(source.replace(/^\.\//, '').replace(/\/$/, ''));
+      }
+    }
+  }
+  return [...sources];
 }
 
 /** Whether a RUN command installs packages including dev dependencies. */

@@ -1,21 +1,30 @@
 /**
  * `todoctl build`: the images of the releases todoctl.yaml builds (`releases[].build`), through
  * the container tool's CLI (docker or podman). Tags follow the commit, `dev-<short-sha>`, and
- * when a service's build context differs from the commit, `dev-<short-sha><content hash>`: never
- * `latest`, and a tag always names one content. A service whose image with that tag exists is
+ * when what an image is made from (its Dockerfile and what that copies) differs from the commit,
+ * `dev-<short-sha><content hash>`: never `latest`, and a tag always names one content. A service whose image with that tag exists is
  * not built again. On minikube the image goes where the cluster's runtime sees it, and is
  * checked there by ID: `minikube image load` keeps an old image that has the same tag.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CONTAINER_TOOLS, findContainerTools, type ContainerToolName } from '../../clients/container-tool.js';
 import type { Deps } from '../../deps.js';
+import { contextSources } from '../../policy/dockerfile.js';
 import { ClusterError, UsageError } from '../../runtime/errors.js';
 import { minikubeProfileOf } from '../doctor/minikube-checks.js';
 
 export interface BuildOptions {
   builder?: ContainerToolName | undefined;
+  /** Build every layer again (the container tool's --no-cache); an image with the tag is rebuilt too. */
+  noCache?: boolean | undefined;
+  /** Push each image to this registry (host[:port][/path]) and report its digest. */
+  push?: string | undefined;
+  /** Dockerfile ARGs (e.g. NODE_IMAGE, the base); they take precedence over the labels' own. */
+  buildArgs?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface BuiltImage {
@@ -25,6 +34,11 @@ export interface BuiltImage {
   /** Not built: an image with this tag (so this content) exists. */
   skipped: boolean;
   durationMs: number;
+  /** The local image ID and its size in bytes (uncompressed). */
+  id: string;
+  sizeBytes: number;
+  /** With --push: where it went and the manifest digest the registry stores (deploy by it). */
+  pushed?: { ref: string; digest: string };
   /** On minikube: how the image got into the cluster's runtime. */
   minikube?: { profile: string; action: 'present' | 'built-inside' | 'loaded' | 'replaced-stale' };
 }
@@ -37,7 +51,13 @@ export async function runBuild(deps: Deps, o: BuildOptions): Promise<BuiltImage[
       hint: 'Give a release an image and build: { context, dockerfile }.',
     });
   }
-  const tags = await imageTags(deps);
+  if (o.push !== undefined && !REGISTRY.test(o.push)) {
+    throw new UsageError(`--push ${JSON.stringify(o.push)} is not a registry`, {
+      hint: 'Give host[:port][/path], e.g. --push localhost:5000 or --push ghcr.io/acme.',
+    });
+  }
+  const git = await deps.git();
+  const [tags, revision, origin] = await Promise.all([imageTags(deps), git.revision(root), git.originUrl(root)]);
   const builder = o.builder ?? (await pickBuilder(deps));
   const kubectl = await deps.kubectl();
   const profile = minikubeProfileOf(await kubectl.currentContext().catch(() => undefined))?.profile;
@@ -51,6 +71,7 @@ export async function runBuild(deps: Deps, o: BuildOptions): Promise<BuiltImage[
   const tool = inside
     ? (await deps.containerTool(builder)).withEnv(await minikube!.dockerEnv(profile!))
     : await deps.containerTool(builder);
+  const secrets = buildSecrets(deps.env);
 
   const built: BuiltImage[] = [];
   for (const release of services) {
@@ -59,14 +80,45 @@ export async function runBuild(deps: Deps, o: BuildOptions): Promise<BuiltImage[
     const dockerfile = path.resolve(context, release.build!.dockerfile);
     const tag = tags.get(release.name)!;
     const ref = `${release.image}:${tag}`;
-    const localId = await tool.imageId(ref);
-    if (localId === null) await tool.build({ ref, context, dockerfile });
-    const id = localId ?? (await tool.imageId(ref));
-    if (!id) throw new ClusterError(`${ref} was built but the container tool does not list it`);
-    const result: BuiltImage = { release: release.name, image: release.image!, tag, skipped: localId !== null, durationMs: 0 };
+    const existing = o.noCache ? null : await tool.inspect(ref);
+    if (existing === null) {
+      await tool.build({
+        ref,
+        context,
+        dockerfile,
+        // the OCI labels the Dockerfiles declare (image checks require them)
+        buildArgs: { SOURCE_URL: origin ?? '', REVISION: revision ?? '', VERSION: tag, ...o.buildArgs },
+        secrets,
+        noCache: o.noCache === true,
+      });
+    }
+    const image = existing ?? (await tool.inspect(ref));
+    if (!image) throw new ClusterError(`${ref} was built but the container tool does not list it`);
+    const result: BuiltImage = {
+      release: release.name,
+      image: release.image!,
+      tag,
+      skipped: existing !== null,
+      durationMs: 0,
+      id: image.id,
+      sizeBytes: image.size,
+    };
+    if (o.push !== undefined) {
+      const target = `${o.push.replace(/\/$/, '')}/${release.image!}:${tag}`;
+      const scratch = await mkdtemp(path.join(tmpdir(), 'todoctl-push-'));
+      try {
+        result.pushed = { ref: target, digest: await tool.push(ref, target, path.join(scratch, 'digest')) };
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+      }
+    }
     if (minikube && profile) {
-      const action = inside ? (localId === null ? 'built-inside' : 'present') : await placeInMinikube(minikube, profile, ref, id);
-      if (inside) await checkInMinikube(minikube, profile, ref, id);
+      const action = inside
+        ? existing === null
+          ? 'built-inside'
+          : 'present'
+        : await placeInMinikube(minikube, profile, ref, image.id);
+      if (inside) await checkInMinikube(minikube, profile, ref, image.id);
       result.minikube = { profile, action };
     }
     result.durationMs = Date.now() - started;
@@ -75,9 +127,27 @@ export async function runBuild(deps: Deps, o: BuildOptions): Promise<BuiltImage[
   return built;
 }
 
+/** host[:port] with an optional path: where --push sends images. */
+const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9._-]+)*\/?$/;
+
 /**
- * The tag each release's image gets: `dev-<short-sha>` after HEAD, with 8 hex characters of its
- * build context's content appended when that context differs from HEAD.
+ * The registry settings a build's `npm ci` needs, as build secrets the Dockerfiles mount into
+ * that one step: the user's npmrc (registry, token) and the extra CA bundle Node is told of
+ * (NODE_EXTRA_CA_CERTS), for a registry behind a private CA. Neither reaches a layer.
+ */
+export function buildSecrets(env: Readonly<Record<string, string | undefined>>): { id: string; src: string }[] {
+  const secrets: { id: string; src: string }[] = [];
+  const npmrc = env.NPM_CONFIG_USERCONFIG ?? env.npm_config_userconfig ?? (env.HOME ? path.join(env.HOME, '.npmrc') : undefined);
+  if (npmrc && existsSync(npmrc)) secrets.push({ id: 'npmrc', src: npmrc });
+  const ca = env.NODE_EXTRA_CA_CERTS;
+  if (ca && existsSync(ca)) secrets.push({ id: 'npm-ca', src: ca });
+  return secrets;
+}
+
+/**
+ * The tag each release's image gets: `dev-<short-sha>` after HEAD, with 8 hex characters of the
+ * content of its inputs appended when any input differs from HEAD. The inputs are what the
+ * image is made from (`buildInputs`), so a change elsewhere in the repository changes no tag.
  */
 export async function imageTags(deps: Deps): Promise<Map<string, string>> {
   const [{ config }, root] = await Promise.all([deps.config(), deps.root()]);
@@ -91,15 +161,42 @@ export async function imageTags(deps: Deps): Promise<Map<string, string>> {
   const tags = new Map<string, string>();
   let listed: Awaited<ReturnType<typeof git.listFiles>> | undefined;
   for (const release of config.releases.filter((r) => r.build && r.image)) {
-    const context = path.relative(root, path.resolve(root, release.build!.context)) || '.';
-    if (!(await git.isDirty(root, context))) {
+    const inputs = await buildInputs(root, release.build!);
+    if (!(await git.isDirty(root, inputs))) {
       tags.set(release.name, `dev-${sha}`);
       continue;
     }
     listed ??= await git.listFiles(root);
-    tags.set(release.name, `dev-${sha}${await contentHash(root, context, listed)}`);
+    tags.set(release.name, `dev-${sha}${await contentHash(root, inputs, listed)}`);
   }
   return tags;
+}
+
+/**
+ * What a release's image is made from, as paths relative to the root: its Dockerfile, the
+ * .dockerignore that applies to it (`<Dockerfile>.dockerignore`, else the context's), and every
+ * context path its COPY and ADD instructions take.
+ */
+export async function buildInputs(root: string, build: { context: string; dockerfile: string }): Promise<string[]> {
+  const context = path.resolve(root, build.context);
+  const dockerfile = path.resolve(context, build.dockerfile);
+  let text: string;
+  try {
+    text = await readFile(dockerfile, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read the Dockerfile ${path.relative(root, dockerfile)}`, {
+      hint: 'Fix releases[].build (context, dockerfile) in todoctl.yaml; dockerfile is relative to context.',
+    });
+  }
+  const relative = (p: string) => path.relative(root, p).split(path.sep).join('/') || '.';
+  const ignore = [`${dockerfile}.dockerignore`, path.join(context, '.dockerignore')].find((f) => existsSync(f));
+  return [
+    ...new Set([
+      relative(dockerfile),
+      ...(ignore ? [relative(ignore)] : []),
+      ...contextSources(text).map((s) => relative(path.resolve(context, s))),
+    ]),
+  ].filter((p) => !p.startsWith('../'));
 }
 
 /** The first container tool on PATH, docker before podman. */
@@ -162,13 +259,14 @@ function sameId(a: string, b: string): boolean {
   return x.startsWith(y) || y.startsWith(x);
 }
 
-/** 8 hex characters of the content of the files git would commit under `context`. */
+/** 8 hex characters of the content of the files git would commit under the inputs (paths or globs). */
 async function contentHash(
   root: string,
-  context: string,
+  inputs: readonly string[],
   listed: { tracked: string[]; untracked: string[] } | null,
 ): Promise<string> {
-  const inside = (f: string) => context === '.' || f === context || f.startsWith(`${context}/`);
+  const inside = (f: string) =>
+    inputs.some((i) => i === '.' || f === i || f.startsWith(`${i}/`) || (/[*?[]/.test(i) && path.posix.matchesGlob(f, i)));
   const files = [...new Set([...(listed?.tracked ?? []), ...(listed?.untracked ?? [])])].filter(inside).sort();
   const hash = createHash('sha256');
   for (const file of files) {
