@@ -6,6 +6,7 @@ import type { HelmClient } from './clients/helm.js';
 import type { ContainerToolClient, ContainerToolName } from './clients/container-tool.js';
 import type { KubectlClient } from './clients/kubectl.js';
 import type { MinikubeClient } from './clients/minikube.js';
+import type { TrivyClient } from './clients/trivy.js';
 import type { KubeTarget } from './clients/target.js';
 import type { Environment, LoadedConfig } from './config.js';
 import type { GlobalOptions } from './globals.js';
@@ -45,6 +46,8 @@ export interface Deps {
   minikube(): Promise<MinikubeClient>;
   /** docker or podman. */
   containerTool(name: ContainerToolName): Promise<ContainerToolClient>;
+  /** trivy, the image scanner (TODOCTL_TRIVY to point at a specific binary). */
+  trivy(): Promise<TrivyClient>;
   warn(message: string): void;
   debug(message: string): void;
 }
@@ -127,6 +130,10 @@ export async function createDeps(input: DepsInput): Promise<Deps> {
     async kubectl() {
       const { KubectlClient } = await import('./clients/kubectl.js');
       return new KubectlClient(input.runner, await deps.target(), env.TODOCTL_KUBECTL ?? 'kubectl');
+    },
+    async trivy() {
+      const { TrivyClient } = await import('./clients/trivy.js');
+      return new TrivyClient(input.runner, {}, env.TODOCTL_TRIVY ?? 'trivy');
     },
     async minikube() {
       const { MinikubeClient } = await import('./clients/minikube.js');

@@ -97,6 +97,8 @@ export function buildProgram(ctx: ProgramContext): Command {
       ['--root <dir>', 'repository to validate (default: the project root, else the current folder)'],
       ['--base <ref>', 'git ref to compare chart versions and CHANGELOG against (e.g. origin/main)'],
       ['--list-rules', 'print the rule catalog instead of validating'],
+      ['--images', 'also judge the built images of this commit (user, layers, labels, size, command, vulnerabilities)'],
+      ['--builder <tool>', 'with --images: docker or podman, the tool holding the images (default: the first on PATH)'],
     ],
     run: {
       envList: true,

@@ -11,6 +11,8 @@ const optionsSchema = z.object({
   root: z.optional(z.string().check(z.minLength(1))),
   base: z.optional(z.string().check(z.minLength(1))),
   listRules: z.optional(z.boolean()),
+  images: z.optional(z.boolean()),
+  builder: z.optional(z.enum(['docker', 'podman'])),
 });
 
 export const reportView: View<ValidationReport> = {

@@ -15,7 +15,7 @@ export const ruleSchema = z
     title: shortText,
     principle: nonEmpty,
     severity: z.enum(['error', 'warning', 'note']),
-    scope: z.enum(['manifest', 'dockerfile', 'repo', 'chart']),
+    scope: z.enum(['manifest', 'dockerfile', 'repo', 'chart', 'image']),
     rationale: shortText,
     fix: nonEmpty,
     kinds: z.optional(z.array(nonEmpty).check(z.minLength(1))),

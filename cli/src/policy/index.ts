@@ -253,6 +253,7 @@ export async function validateRepository(deps: PolicyDeps, options: ValidateOpti
     }
   }
 
+  findings.push(...(options.extraFindings ?? []));
   const exempted = applyExemptions(
     findings,
     exemptions,

@@ -6,7 +6,7 @@ import type { Rule } from './catalog.js';
 
 export type Severity = 'error' | 'warning' | 'note';
 export type Status = 'pass' | 'fail' | 'exempt' | 'not-evaluated';
-export type Scope = 'manifest' | 'dockerfile' | 'repo' | 'chart';
+export type Scope = 'manifest' | 'dockerfile' | 'repo' | 'chart' | 'image';
 export type Env = Environment;
 
 /** One verdict of one rule on one target. */
@@ -96,4 +96,6 @@ export interface ValidateOptions {
   scopes?: Scope[];
   /** Include passing findings in the report. Default true. */
   includePasses?: boolean;
+  /** Findings judged elsewhere (the built images'), reported and exempted with the rest. */
+  extraFindings?: Finding[];
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { shortRunGoEnv } from '../../clients/go-env.js';
+import type { ContainerToolName } from '../../clients/container-tool.js';
 import type { Deps } from '../../deps.js';
 import type { Environment, LoadedConfig } from '../../config.js';
 import { environmentsOf, renderTargetOf, RENDER_KUBE_VERSION } from '../../project.js';
@@ -13,6 +14,9 @@ export interface ValidateOptions {
   base?: string | undefined;
   /** Environments to render for; default: --env, else every environment of todoctl.yaml. */
   envs?: Environment[] | undefined;
+  /** Also judge the built images of this commit (scope `image`), read through this tool. */
+  images?: boolean | undefined;
+  builder?: ContainerToolName | undefined;
 }
 
 /** A tool validate needs (helm) is missing or the catalog is unusable: nothing was judged. */
@@ -36,6 +40,7 @@ export async function runValidate(deps: Deps, o: ValidateOptions): Promise<Valid
   const { root, loaded } = await project(deps, o);
   const envs = o.envs ?? deps.envs ?? [...environmentsOf(loaded.config).keys()];
   const [helm, git] = await Promise.all([deps.helm(), deps.git()]);
+  const extraFindings = o.images ? await imageFindingsFor(deps, o, root, envs[0]!) : undefined;
   return validateRepository(
     { helm: helm.withEnv(shortRunGoEnv(deps.env)), git, now: deps.clock, log: (line) => deps.debug(line) },
     {
@@ -44,8 +49,28 @@ export async function runValidate(deps: Deps, o: ValidateOptions): Promise<Valid
       renderTarget: renderTargetOf(loaded.config, root),
       kubeVersion: RENDER_KUBE_VERSION,
       ...(o.base ? { base: o.base } : {}),
+      ...(extraFindings ? { extraFindings } : {}),
     },
   );
+}
+
+/**
+ * The image rules' findings for the images of this commit's tags. An image that was not built
+ * is a failure naming the command that builds it, never a silent pass.
+ */
+async function imageFindingsFor(deps: Deps, o: ValidateOptions, root: string, env: Environment) {
+  const [{ imageTags }, { observeImages, imageFindings }] = await Promise.all([
+    import('../build/build.js'),
+    import('../images/images.js'),
+  ]);
+  const tags = await imageTags(deps);
+  const { observations, missing } = await observeImages(deps, { tags, builder: o.builder, env });
+  if (missing.length > 0) {
+    throw new ValidationIncompleteError(`not built, so not judged: ${missing.join(', ')}`, {
+      hint: `Run todoctl build${o.builder ? ` --builder ${o.builder}` : ''} first: --images judges the images of this commit's tags.`,
+    });
+  }
+  return imageFindings(root, observations);
 }
 
 /** The rule catalog: the repository's policies/rules.yaml, else the one todoctl ships. */
