@@ -118,6 +118,7 @@ export function buildProgram(ctx: ProgramContext): Command {
         ['--no-build', 'do not build images; deploy --tag, already in the cluster'],
         ['--tag <tag>', 'image tag to deploy: dev-<short-sha> or v<semver>, never latest'],
         ['--dry-run', 'render and show what would change as a diff; change nothing'],
+        ['--no-scan', 'dev only: deploy images without the vulnerability scan (said in the output)'],
       ],
       timeout: 'time budget for the whole run',
     },
@@ -131,6 +132,7 @@ export function buildProgram(ctx: ProgramContext): Command {
       ['--no-cache', 'build every layer again, and images whose tag exists too'],
       ['--push <registry>', 'push each image to host[:port][/path] and report its digest'],
       ['--build-arg <name=value...>', "set a Dockerfile ARG (e.g. NODE_IMAGE=<base>), as docker build's flag"],
+      ['--no-scan', 'do not scan the images with trivy (they cannot be deployed to staging or prod unscanned)'],
     ],
   });
 

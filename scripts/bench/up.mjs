@@ -73,6 +73,8 @@ const up = (kind) =>
       '--env',
       'dev',
       '--no-build',
+      // the tag names no image on this machine (the test cluster runs processes, not images)
+      '--no-scan',
       '--tag',
       TAG,
       '-o',

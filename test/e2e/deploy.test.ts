@@ -131,7 +131,7 @@ describe.each([
   }, 120_000);
 
   it('up --no-build from empty reaches healthy, and the URL it prints answers through the cluster', async () => {
-    const run = await todoctl(['up', '--env', 'dev', '--no-build', '--tag', 'dev-1a2b3c4', '-o', 'json'], {
+    const run = await todoctl(['up', '--env', 'dev', '--no-build', '--no-scan', '--tag', 'dev-1a2b3c4', '-o', 'json'], {
       BACKEND_OPENAI_API_KEY: CANARY,
     });
     expect(run.stderr).not.toContain('Error');
@@ -171,7 +171,7 @@ describe.each([
 
   it('a second up with nothing changed changes nothing', async () => {
     const before = [await revisionOf('todo-backend'), await revisionOf('todo-frontend')];
-    const run = await todoctl(['up', '--env', 'dev', '--no-build', '--tag', 'dev-1a2b3c4', '-o', 'json']);
+    const run = await todoctl(['up', '--env', 'dev', '--no-build', '--no-scan', '--tag', 'dev-1a2b3c4', '-o', 'json']);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as { releases: { name: string; action: string }[] };
     expect(result.releases.map((r) => r.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
@@ -193,7 +193,7 @@ describe.each([
 
   it('up --dry-run shows what would change as a manifest diff, and changes nothing', async () => {
     const before = [await revisionOf('todo-backend'), await revisionOf('todo-frontend')];
-    const run = await todoctl(['up', '--env', 'dev', '--dry-run', '--no-build', '--tag', 'dev-9f8e7d6', '-o', 'json']);
+    const run = await todoctl(['up', '--env', 'dev', '--dry-run', '--no-build', '--no-scan', '--tag', 'dev-9f8e7d6', '-o', 'json']);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as {
       releases: { name: string; action: string }[];
@@ -213,7 +213,7 @@ describe.each([
   it('rolls back an upgrade whose backend crash-loops, and names the pod, its exit code and its last log line', async () => {
     const good = await revisionOf('todo-backend');
     editValues(dir, 'todo-backend', 'values-dev.yaml', (v) => void (v.podLabels = { 'todoctl.test/crashloop': 'true' }));
-    const run = await todoctl(['up', '--env', 'dev', '--no-build', '--tag', 'dev-2b3c4d5', '--timeout', '25s']);
+    const run = await todoctl(['up', '--env', 'dev', '--no-build', '--no-scan', '--tag', 'dev-2b3c4d5', '--timeout', '25s']);
     editValues(dir, 'todo-backend', 'values-dev.yaml', (v) => void delete v.podLabels);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
@@ -279,14 +279,14 @@ describe.each([
       timeoutMs: 30_000,
     });
     stuck.kill('SIGKILL');
-    const up = await todoctl(['up', '--env', 'dev', '--no-build', '--tag', 'dev-1a2b3c4']);
+    const up = await todoctl(['up', '--env', 'dev', '--no-build', '--no-scan', '--tag', 'dev-1a2b3c4']);
     expect(up.code).toBe(1);
     expect(up.stderr).toMatch(/release todo-backend is stuck in pending-upgrade/);
     expect(up.stderr).toContain('todoctl rollback todo-backend');
     const rollback = await todoctl(['rollback', 'todo-backend', '--env', 'dev', '--yes']);
     expect(rollback.code).toBe(0);
     expect((await helm.status('todo-backend'))?.status).toBe('deployed');
-    expect((await todoctl(['up', '--env', 'dev', '--no-build', '--tag', 'dev-1a2b3c4'])).code).toBe(0);
+    expect((await todoctl(['up', '--env', 'dev', '--no-build', '--no-scan', '--tag', 'dev-1a2b3c4'])).code).toBe(0);
   });
 
   it('secrets rotate writes a new JWT secret and restarts the backend, without rebuilding or re-installing', async () => {
@@ -325,7 +325,7 @@ describe.each([
       expect(JSON.stringify(await helm.getValues('todo-backend', entry.revision))).not.toContain(CANARY);
       expect(await helm.getManifest('todo-backend', entry.revision)).not.toContain(CANARY);
     }
-    const json = await todoctl(['up', '--env', 'dev', '--no-build', '--tag', 'dev-1a2b3c4', '-o', 'json'], {
+    const json = await todoctl(['up', '--env', 'dev', '--no-build', '--no-scan', '--tag', 'dev-1a2b3c4', '-o', 'json'], {
       BACKEND_OPENAI_API_KEY: CANARY,
     });
     expect(json.code).toBe(0);
@@ -345,6 +345,11 @@ describe.each([
   });
 
   it('up in staging without its required secrets fails at once, naming the variable, instead of asking', async () => {
+    // the way the infrastructure guard's hint gives: this cluster is handed over to staging
+    await helm
+      .inNamespace('default')
+      .uninstall('todo-infrastructure', { wait: true })
+      .catch(() => undefined);
     const run = await todoctl(['up', '--env', 'staging', '--no-build', '--tag', 'v1.2.3'], {
       BACKEND_JWT_SECRET: '',
       BACKEND_DATABASE_URL: '',
@@ -360,8 +365,8 @@ describe.each([
       [{ when: /BACKEND_JWT_SECRET for staging/, type: typed }],
       { cwd: dir, env: { ...env, BACKEND_JWT_SECRET: '', BACKEND_DATABASE_URL: 'postgres://todo@db.example.test:5432/todo' } },
     );
-    // past the secrets: the next refusal is the infrastructure's, which this cluster runs for dev
-    expect(run.screen).toMatch(/todo-infrastructure on this cluster was deployed for dev/);
+    // past the secrets: the next refusal is the scan's, as tag v1.2.3 was never built here
+    expect(run.screen).toMatch(/todo-backend:v1.2.3 is not among the images of this machine|no container tool to read the images/);
     expect(run.code).toBe(2);
     expect(run.output).not.toContain(typed);
   });

@@ -4,6 +4,7 @@
 # registry for the tests, `crane registry serve`), actionlint (the workflow checker) and
 # trivy-db (this folder's fixture loader). Each tool has its own marker, so a warm run costs a
 # few stat calls. Prints the bin folder on the last line of stdout.
+#   --bin-dir   print the bin folder without building; exit 1 if a tool is missing
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=versions.env
@@ -15,6 +16,14 @@ key="trivy${TRIVY_VERSION}-crane${CRANE_VERSION}-actionlint${ACTIONLINT_VERSION}
 cache_root=${TODOCTL_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/todoctl/tools}
 cache=$cache_root/images-$key
 bin=$cache/bin
+tools=(crane actionlint trivy-db trivy)
+if [ "${1:-}" = "--bin-dir" ]; then
+  for t in "${tools[@]}"; do
+    [ -f "$cache/done/$t" ] || { echo "images/build-tools: $t is not built for the pinned versions ($key); run: bash test/images/build-tools.sh" >&2; exit 1; }
+  done
+  echo "$bin"
+  exit 0
+fi
 mkdir -p "$bin" "$cache/done"
 export CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false" GOTOOLCHAIN=local
 

@@ -40,7 +40,8 @@ export async function todoctlAtTerminal(
 ): Promise<{ code: number; output: string; screen: string }> {
   const { spawn } = await import('node:child_process');
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const command = [process.execPath, path.join(repoRoot, 'bin/todoctl'), ...args].map(quote).join(' ');
+  // a terminal of a usual size: script's pseudo-terminal has none, and renderers wrap to it
+  const command = `stty cols 120 rows 40 2>/dev/null; exec ${[process.execPath, path.join(repoRoot, 'bin/todoctl'), ...args].map(quote).join(' ')}`;
   const child = spawn('script', ['--quiet', '--flush', '--return', '--command', command, '/dev/null'], {
     cwd: o.cwd ?? repoRoot,
     env: { ...process.env, PATH: `${toolsBin()}${path.delimiter}${process.env.PATH ?? ''}`, TERM: 'xterm', ...o.env },

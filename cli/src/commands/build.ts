@@ -11,6 +11,8 @@ const optionsSchema = z.object({
   cache: z._default(z.boolean(), true),
   push: z.optional(z.string()),
   buildArg: z.optional(z.array(z.string())),
+  // commander's --no-scan sets scan: false
+  scan: z._default(z.boolean(), true),
 });
 
 export const buildView: View<BuiltImage[]> = {
@@ -22,6 +24,15 @@ export const buildView: View<BuiltImage[]> = {
       { header: 'size', value: (i) => `${(i.sizeBytes / 1024 / 1024).toFixed(0)} MiB` },
       { header: 'pushed', value: (i) => (i.pushed ? `${i.pushed.ref}@${i.pushed.digest}` : undefined) },
       { header: 'minikube', value: (i) => i.minikube?.action },
+      {
+        header: 'vulnerabilities',
+        value: (i) =>
+          i.scan
+            ? Object.entries(i.scan.bySeverity)
+                .map(([severity, n]) => `${n} ${severity.toLowerCase()}`)
+                .join(', ') || 'none'
+            : 'not scanned (--no-scan)',
+      },
       { header: 'seconds', value: (i) => (i.durationMs / 1000).toFixed(1) },
     ]),
 };
@@ -35,7 +46,7 @@ export default async function build(deps: Deps, rawOptions: Record<string, unkno
     });
   }
   const format = chooseFormat(deps.globals.output, buildView.formats);
-  const { builder, cache, push, buildArg = [] } = parsed.data;
+  const { builder, cache, push, scan, buildArg = [] } = parsed.data;
   const buildArgs: Record<string, string> = {};
   for (const pair of buildArg) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
@@ -47,6 +58,6 @@ export default async function build(deps: Deps, rawOptions: Record<string, unkno
     }
     buildArgs[match[1]!] = match[2]!;
   }
-  const images = await runBuild(deps, { builder, noCache: !cache, push, buildArgs });
+  const images = await runBuild(deps, { builder, noCache: !cache, push, buildArgs, scan });
   await printResult(deps.io.stdout, buildView, format, images, { color: deps.io.color });
 }

@@ -10,6 +10,7 @@ const optionsSchema = z.object({
   tag: z.optional(z.string().check(z.minLength(1))),
   timeout: z._default(z.string(), '5m'),
   dryRun: z._default(z.boolean(), false),
+  scan: z._default(z.boolean(), true),
 });
 
 export const upView: View<UpResult> = {
@@ -42,6 +43,7 @@ export default async function up(deps: Deps, rawOptions: Record<string, unknown>
     tag: options.tag,
     timeoutMs: parseDuration(options.timeout, '--timeout'),
     dryRun: options.dryRun,
+    scan: options.scan,
   });
   await printResult(deps.io.stdout, upView, format, result, { color: deps.io.color });
 }

@@ -16,6 +16,7 @@ import type { Deps } from '../../deps.js';
 import { contextSources } from '../../policy/dockerfile.js';
 import { ClusterError, UsageError } from '../../runtime/errors.js';
 import { minikubeProfileOf } from '../doctor/minikube-checks.js';
+import type { ScanResult } from '../images/images.js';
 
 export interface BuildOptions {
   builder?: ContainerToolName | undefined;
@@ -23,6 +24,8 @@ export interface BuildOptions {
   noCache?: boolean | undefined;
   /** Push each image to this registry (host[:port][/path]) and report its digest. */
   push?: string | undefined;
+  /** Scan each image (trivy) after building; false only when asked (--no-scan). */
+  scan?: boolean | undefined;
   /** Dockerfile ARGs (e.g. NODE_IMAGE, the base); they take precedence over the labels' own. */
   buildArgs?: Readonly<Record<string, string>> | undefined;
 }
@@ -41,6 +44,8 @@ export interface BuiltImage {
   pushed?: { ref: string; digest: string };
   /** On minikube: how the image got into the cluster's runtime. */
   minikube?: { profile: string; action: 'present' | 'built-inside' | 'loaded' | 'replaced-stale' };
+  /** What trivy found (counts by severity) and which CRITICAL findings would stop a deployment. */
+  scan?: Omit<ScanResult, 'ref' | 'release'>;
 }
 
 export async function runBuild(deps: Deps, o: BuildOptions): Promise<BuiltImage[]> {
@@ -124,6 +129,14 @@ export async function runBuild(deps: Deps, o: BuildOptions): Promise<BuiltImage[
     result.durationMs = Date.now() - started;
     built.push(result);
   }
+  if (o.scan !== false) {
+    const { scanImages } = await import('../images/images.js');
+    const scans = await scanImages(deps, { tags, tool });
+    for (const image of built) {
+      const found = scans.find((s) => s.release === image.release);
+      if (found) image.scan = { bySeverity: found.bySeverity, blocking: found.blocking, exempt: found.exempt };
+    }
+  }
   return built;
 }
 
@@ -199,15 +212,21 @@ export async function buildInputs(root: string, build: { context: string; docker
   ].filter((p) => !p.startsWith('../'));
 }
 
-/** The first container tool on PATH, docker before podman. */
-async function pickBuilder(deps: Deps): Promise<ContainerToolName> {
+/**
+ * The first container tool on PATH that can work, docker before podman: a docker client whose
+ * daemon does not answer is passed over (podman needs no daemon). None: an error naming why.
+ */
+export async function pickBuilder(deps: Deps, purpose = 'build images with'): Promise<ContainerToolName> {
   const found = await findContainerTools(deps.runner);
-  if (!found[0]) {
-    throw new UsageError('no container tool to build images with', {
-      hint: `Install ${CONTAINER_TOOLS.join(' or ')}, or deploy images you built elsewhere with todoctl up --no-build --tag <tag>.`,
-    });
+  const refused: string[] = [];
+  for (const { name } of found) {
+    const version = await (await deps.containerTool(name)).version().catch((error: Error) => ({ serverError: error.message }));
+    if (!version.serverError || name === 'podman') return name;
+    refused.push(`${name}: ${version.serverError}`);
   }
-  return found[0].name;
+  throw new UsageError(`no container tool to ${purpose}${refused.length > 0 ? ` (${refused.join('; ')})` : ''}`, {
+    hint: `Install ${CONTAINER_TOOLS.join(' or ')} (or start the Docker engine), or deploy images you built elsewhere with todoctl up --no-build --tag <tag>.`,
+  });
 }
 
 /**

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findContainerTools, type ContainerToolClient, type ContainerToolName } from '../../clients/container-tool.js';
+import type { ContainerToolClient, ContainerToolName } from '../../clients/container-tool.js';
 import type { ScanReport } from '../../clients/trivy.js';
 import type { Environment, TodoctlConfig } from '../../config.js';
 import type { Deps } from '../../deps.js';
@@ -33,11 +33,10 @@ function builtReleases(config: TodoctlConfig, tags: ReadonlyMap<string, string>)
     .map((r) => ({ release: r, ref: `${r.image}:${tags.get(r.name)}` }));
 }
 
-/** The container tool that has the images: --builder, else the first on PATH. */
+/** The container tool that has the images: --builder, else the first on PATH that works. */
 export async function imageTool(deps: Deps, builder?: ContainerToolName): Promise<ContainerToolClient> {
-  const name = builder ?? (await findContainerTools(deps.runner))[0]?.name;
-  if (!name) throw new UsageError('no container tool to read the images from', { hint: 'Install docker or podman.' });
-  return deps.containerTool(name);
+  const { pickBuilder } = await import('../build/build.js');
+  return deps.containerTool(builder ?? (await pickBuilder(deps, 'read the images from')));
 }
 
 /** Trivy's report on an image archive, or why there is none (a missing scanner fails, never passes). */
@@ -112,26 +111,28 @@ export async function imageFindings(root: string, observations: readonly ImageOb
   return checkImages(observations, await loadCatalog(catalogPath));
 }
 
-export interface GateResult {
+export interface ScanResult {
   ref: string;
   release: string;
-  critical: number;
-  exempt: number;
   /** Vulnerability counts by severity, as trivy reported them. */
   bySeverity: Record<string, number>;
+  /** CRITICAL vulnerabilities no live exemption covers: each stops the image at deploy. */
+  blocking: string[];
+  /** CRITICAL vulnerabilities an exemption covers (reason and expiry in policies/exemptions.yaml). */
+  exempt: string[];
 }
 
 /**
- * The vulnerability gate: scans each release's image at `tags` and stops (PolicyError) when one
- * has a CRITICAL vulnerability that no live exemption in policies/exemptions.yaml covers. An
- * image the tool does not have, or a missing scanner, stops it too: nothing passes unscanned.
+ * Scans each release's image at `tags` (vulnerabilities and secrets) and judges its CRITICAL
+ * vulnerabilities against policies/exemptions.yaml. An image the tool does not have, or a
+ * missing scanner, is an error: nothing passes unscanned.
  */
-export async function vulnerabilityGate(
+export async function scanImages(
   deps: Deps,
-  o: { tags: ReadonlyMap<string, string>; builder?: ContainerToolName | undefined },
-): Promise<GateResult[]> {
+  o: { tags: ReadonlyMap<string, string>; builder?: ContainerToolName | undefined; tool?: ContainerToolClient | undefined },
+): Promise<ScanResult[]> {
   const [{ config }, root] = await Promise.all([deps.config(), deps.root()]);
-  const tool = await imageTool(deps, o.builder);
+  const tool = o.tool ?? (await imageTool(deps, o.builder));
   const catalogPath = existsSync(path.join(root, 'policies/rules.yaml'))
     ? path.join(root, 'policies/rules.yaml')
     : BUNDLED_CATALOG;
@@ -139,8 +140,8 @@ export async function vulnerabilityGate(
     loadCatalog(catalogPath),
     loadExemptions(path.join(root, 'policies/exemptions.yaml'), 'policies/exemptions.yaml'),
   ]);
-  const results: GateResult[] = [];
-  const blocking: Finding[] = [];
+  const vulnerabilityRule = { ...catalog, rules: catalog.rules.filter((r) => r.id === 'TODO-IMG-007') };
+  const results: ScanResult[] = [];
   for (const { release, ref } of builtReleases(config, o.tags)) {
     const scratch = await mkdtemp(path.join(tmpdir(), 'todoctl-scan-'));
     try {
@@ -152,54 +153,52 @@ export async function vulnerabilityGate(
       await tool.save(ref, path.join(scratch, 'image.tar'));
       const report = await scan(deps, path.join(scratch, 'image.tar'));
       if ('error' in report) throw new PolicyError(`${ref} was not scanned: ${report.error}`, { hint: report.fix });
-      const dockerfile = path.relative(root, path.resolve(root, release.build.context, release.build.dockerfile));
-      const findings = checkImages(
-        [
-          {
-            release: release.name,
-            ref,
-            dockerfile,
-            dockerfileText: '',
-            runAsUser: undefined,
-            user: '',
-            labels: {},
-            argv: [],
-            sizeBytes: 0,
-            budget: { file: '', error: '' },
-            files: new Set(),
-            secrets: [],
-            lockPackages: new Map(),
-            vulnerabilities: { findings: report.vulnerabilities, scanner: 'trivy' },
-          },
-        ],
-        { ...catalog, rules: catalog.rules.filter((r) => r.id === 'TODO-IMG-007') },
-      );
+      const findings = checkImages([vulnerabilityOnly(release.name, ref, report)], vulnerabilityRule);
       const exempted = applyExemptions(findings, exemptions, new Set(catalog.rules.map((r) => r.id)), deps.clock());
       for (const warning of exempted.warnings) deps.warn(warning);
-      const judged = exempted.findings;
-      blocking.push(...judged.filter((f) => f.status === 'fail'));
       const bySeverity: Record<string, number> = {};
       for (const v of report.vulnerabilities) bySeverity[v.severity] = (bySeverity[v.severity] ?? 0) + 1;
       results.push({
         ref,
         release: release.name,
-        critical: judged.filter((f) => f.status === 'fail').length,
-        exempt: judged.filter((f) => f.status === 'exempt').length,
         bySeverity,
+        blocking: exempted.findings.filter((f) => f.status === 'fail').map((f) => f.message),
+        exempt: exempted.findings.filter((f) => f.status === 'exempt').map((f) => f.message),
       });
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
   }
-  if (blocking.length > 0) {
-    throw new PolicyError(
-      `images with CRITICAL vulnerabilities are not deployed:\n  ${blocking.map((f) => f.message).join('\n  ')}`,
-      {
-        hint: 'Upgrade the package (rebuild with the fix), or add an exemption with a reason and an expiry to policies/exemptions.yaml: rule TODO-IMG-007, target Image/<release>/<vulnerability id>.',
-      },
-    );
-  }
   return results;
+}
+
+/** Stops a deployment of images with a CRITICAL vulnerability no exemption covers. */
+export function assertDeployable(results: readonly ScanResult[]): void {
+  const blocking = results.flatMap((r) => r.blocking);
+  if (blocking.length === 0) return;
+  throw new PolicyError(`images with CRITICAL vulnerabilities are not deployed:\n  ${blocking.join('\n  ')}`, {
+    hint: 'Upgrade the package (rebuild with the fix), or add an exemption with a reason and an expiry to policies/exemptions.yaml: rule TODO-IMG-007, target Image/<release>/<vulnerability id>.',
+  });
+}
+
+/** An observation that holds only a scan report: what the vulnerability rule judges. */
+function vulnerabilityOnly(release: string, ref: string, report: ScanReport): ImageObservation {
+  return {
+    release,
+    ref,
+    dockerfile: '',
+    dockerfileText: '',
+    runAsUser: undefined,
+    user: '',
+    labels: {},
+    argv: [],
+    sizeBytes: 0,
+    budget: { file: '', error: '' },
+    files: new Set(),
+    secrets: [],
+    lockPackages: new Map(),
+    vulnerabilities: { findings: report.vulnerabilities, scanner: 'trivy' },
+  };
 }
 
 /** package-lock.json's `packages`: each key, and whether only development needs it. */

@@ -40,6 +40,11 @@ export interface UpOptions {
   timeoutMs: number;
   /** Render and diff only: nothing is built, written or installed. */
   dryRun?: boolean;
+  /**
+   * Scan the images and refuse one with a CRITICAL vulnerability no exemption covers (default).
+   * false (--no-scan) is allowed in dev only.
+   */
+  scan?: boolean;
 }
 
 export interface ReleaseOutcome {
@@ -121,6 +126,11 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
       hint: 'Use dev-<short-sha> (e.g. dev-1a2b3c4) or v<semver> (e.g. v1.2.3); never latest.',
     });
   }
+  if (o.scan === false && env !== 'dev') {
+    throw new UsageError(`--no-scan is for dev only; ${env} deploys scanned images`, {
+      hint: 'Scan the images (install trivy), and exempt a CRITICAL finding in policies/exemptions.yaml if it must ship.',
+    });
+  }
   const goEnv = shortRunGoEnv(deps.env);
   const ctx: Context = {
     helm: (await deps.helm()).withEnv(goEnv),
@@ -175,6 +185,20 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
               hint: 'Upgrade the cluster (minikube start --kubernetes-version=stable) or point --context at a newer one.',
             });
           }
+          // the per-cluster infrastructure must have been deployed for this environment (or not at all)
+          for (const release of infra) {
+            const key = `${release.namespace!}/${release.name}`;
+            const records = await (c.records.get(key) ?? releaseRecords(c.kubectl.inNamespace(release.namespace!), release.name));
+            c.records.set(key, Promise.resolve(records));
+            if (records[0])
+              await sameEnvironment(
+                c,
+                c.helm.inNamespace(release.namespace!),
+                release.name,
+                release.namespace!,
+                records[0].revision,
+              );
+          }
           report(`helm ${major}, Kubernetes ${version.serverVersion}, namespace ${namespace}`);
         },
       },
@@ -208,16 +232,30 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
       },
       {
         title: 'images',
-        skip: () => (o.build ? false : `--no-build: deploying tag ${o.tag}`),
+        skip: () => (o.build || o.scan !== false ? false : `--no-build --no-scan: deploying tag ${o.tag} unscanned`),
         run: async (c, report) => {
-          const images = await runBuild(deps, {});
+          const { scanImages, assertDeployable } = await import('../images/images.js');
+          if (!o.build) {
+            // images built elsewhere are scanned here, before anything is deployed
+            const tags = new Map(config.releases.filter((r) => r.build && r.image).map((r) => [r.name, o.tag!]));
+            const scans = await scanImages(deps, { tags });
+            assertDeployable(scans);
+            report(`--no-build: tag ${o.tag}; ${scans.map((s) => `${s.ref} ${scanSummary(s)}`).join('; ')}`);
+            return;
+          }
+          const images = await runBuild(deps, { scan: o.scan !== false });
+          assertDeployable(
+            images.flatMap((i) => (i.scan ? [{ ref: `${i.image}:${i.tag}`, release: i.release, ...i.scan }] : [])),
+          );
           for (const image of images) c.tags.set(image.release, image.tag);
           c.tag = [...new Set(images.map((i) => i.tag))].join(', ');
           report(
             images
               .map(
                 (i) =>
-                  `${i.image}:${i.tag} ${i.skipped ? 'exists' : 'built'}${i.minikube ? `, ${i.minikube.action} in minikube` : ''}`,
+                  `${i.image}:${i.tag} ${i.skipped ? 'exists' : 'built'}${i.minikube ? `, ${i.minikube.action} in minikube` : ''}, ${
+                    i.scan ? scanSummary(i.scan) : 'not scanned (--no-scan)'
+                  }`,
               )
               .join('; '),
           );
@@ -339,7 +377,6 @@ async function deploy(
     c.releases.push(outcome);
     return outcome;
   }
-  if (current && release.namespace) await sameEnvironment(c, helm, release.name, o.namespace, current.revision);
   if (current?.status.startsWith('pending-')) {
     throw new ClusterError(`release ${release.name} is stuck in ${current.status} (revision ${current.revision})`, {
       hint: `Another operation was interrupted. Run todoctl rollback ${release.name} to return to the last verified revision, then todoctl up again.`,
@@ -426,6 +463,12 @@ async function planRelease(c: Context, release: ReleaseConfig, namespace: string
   // helm numbers a new revision one past the newest it stores (1 for an install)
   const next = (current?.revision ?? 0) + 1;
   return { chart, valuesFile, set, fingerprint, current, unchanged, next };
+}
+
+/** What a scan found, in a few words: no CRITICAL, or how many and how many exempted. */
+function scanSummary(scan: { blocking: string[]; exempt: string[] }): string {
+  if (scan.blocking.length === 0 && scan.exempt.length === 0) return 'no CRITICAL vulnerability';
+  return `${scan.blocking.length} CRITICAL${scan.exempt.length > 0 ? `, ${scan.exempt.length} exempted` : ''}`;
 }
 
 /** Validates the environment's charts and the repository; a failing rule stops the deployment, naming the first findings. */
