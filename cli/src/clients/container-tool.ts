@@ -73,6 +73,8 @@ export class ContainerToolClient extends ToolClient {
     const argv = ['build', '--tag', o.ref, '--file', o.dockerfile];
     for (const [name, value] of Object.entries(o.buildArgs ?? {})) argv.push('--build-arg', `${name}=${value}`);
     for (const secret of o.secrets ?? []) argv.push('--secret', `id=${secret.id},src=${secret.src}`);
+    // set on the image itself: a cached LABEL layer may carry another build's values
+    for (const [name, value] of Object.entries(o.labels ?? {})) argv.push('--label', `${name}=${value}`);
     if (o.noCache) argv.push('--no-cache');
     argv.push(o.context);
     await this.start(argv);
@@ -179,6 +181,7 @@ export interface ImageBuild {
   buildArgs?: Readonly<Record<string, string>>;
   /** Build secrets: files mounted into the RUN steps that ask for them, never written to a layer. */
   secrets?: readonly { id: string; src: string }[];
+  labels?: Readonly<Record<string, string>>;
   noCache?: boolean;
 }
 

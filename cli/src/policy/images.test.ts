@@ -125,6 +125,8 @@ describe('devPackagesIn', () => {
       ['apps/api/node_modules/vitest', true],
     ]);
     expect(devPackagesIn(new Set(['app/node_modules/pino/node_modules/chalk/package.json']), lock)).toEqual([]);
+    // npm's own packages in the base image are not the app's
+    expect(devPackagesIn(new Set(['usr/local/lib/node_modules/npm/node_modules/chalk/package.json']), lock)).toEqual([]);
     expect(devPackagesIn(new Set(['app/node_modules/chalk/package.json']), lock)).toEqual(['chalk']);
     expect(devPackagesIn(new Set(['app/apps/api/node_modules/vitest/package.json']), lock)).toEqual(['vitest']);
   });

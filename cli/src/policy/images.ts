@@ -216,7 +216,8 @@ function finding(
 export function devPackagesIn(files: ReadonlySet<string>, lockPackages: ReadonlyMap<string, boolean>): string[] {
   const found = new Set<string>();
   for (const file of files) {
-    if (!file.endsWith('/package.json') || !file.includes('node_modules/')) continue;
+    // the base image's global packages (npm's own, under usr/) are not the app's
+    if (!file.endsWith('/package.json') || !file.includes('node_modules/') || file.startsWith('usr/')) continue;
     const segments = file.slice(0, -'/package.json'.length).split('/');
     for (let i = 0; i < segments.length; i++) {
       const key = segments.slice(i).join('/');

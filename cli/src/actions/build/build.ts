@@ -93,6 +93,11 @@ export async function runBuild(deps: Deps, o: BuildOptions): Promise<BuiltImage[
         dockerfile,
         // the OCI labels the Dockerfiles declare (image checks require them)
         buildArgs: { SOURCE_URL: origin ?? '', REVISION: revision ?? '', VERSION: tag, ...o.buildArgs },
+        labels: {
+          'org.opencontainers.image.source': origin ?? '',
+          'org.opencontainers.image.revision': revision ?? '',
+          'org.opencontainers.image.version': tag,
+        },
         secrets,
         noCache: o.noCache === true,
       });
