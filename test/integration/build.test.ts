@@ -44,7 +44,7 @@ function kubeconfig(context: string): string {
 
 /** `todoctl build` against a minikube whose runtime is containerd (images are loaded) unless said. */
 const build = async (context = 'minikube', o: { runtime?: 'containerd' | 'ready'; state?: string } = {}) => {
-  const run = await todoctlBin(['build', '-o', 'json'], {
+  const run = await todoctlBin(['build', '--no-scan', '-o', 'json'], {
     cwd: repo,
     env: {
       PATH: `${path.join(repoRoot, 'test/fixtures/bin')}${path.delimiter}${process.env.PATH}`,
@@ -157,7 +157,7 @@ describe('todoctl build', () => {
     const ca = path.join(fresh, 'ca.pem');
     writeFileSync(npmrc, 'registry=https://registry.example.test/\n');
     writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n');
-    const run = await todoctlBin(['build', '-o', 'json', '--build-arg', 'NODE_IMAGE=base.example.test/node:24'], {
+    const run = await todoctlBin(['build', '--no-scan', '-o', 'json', '--build-arg', 'NODE_IMAGE=base.example.test/node:24'], {
       cwd: repo,
       env: {
         PATH: `${path.join(repoRoot, 'test/fixtures/bin')}${path.delimiter}${process.env.PATH}`,

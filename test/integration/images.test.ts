@@ -13,7 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../support/cluster.js';
+import { repoRoot, toolsBin } from '../support/cluster.js';
 import { imageTestEnv, type ImageTestEnv } from '../support/images.js';
 import { todoctlBin } from '../support/todoctl.js';
 import { trivyDatabase } from '../support/trivy.js';
@@ -49,7 +49,8 @@ const run = (args: string[], env: Record<string, string> = {}) =>
     cwd: clone,
     env: {
       ...setup.env,
-      PATH: `${setup.toolsBin}${path.delimiter}${process.env.PATH}`,
+      // trivy and crane, then helm (validate renders the charts)
+      PATH: [setup.toolsBin, toolsBin(), process.env.PATH].join(path.delimiter),
       // a cluster that is not minikube: images stay in podman
       KUBECONFIG: path.join(clone, '.kube-none'),
       TRIVY_CACHE_DIR: cleanDb,
@@ -157,10 +158,25 @@ describe('todoctl build with podman', () => {
   );
 
   it(
+    'fails, naming how to install it, when the scanner is missing: an image never passes unscanned',
+    async () => {
+      const result = await run(['build', '--builder', 'podman', '--build-arg', `NODE_IMAGE=${setup.base}`], {
+        PATH: [toolsBin(), process.env.PATH].join(path.delimiter),
+      });
+      expect(result.stderr).toContain('was not scanned: trivy is not installed');
+      expect(result.stderr).toContain('Install trivy >= 0.74');
+      expect(result.code).toBe(1);
+    },
+    BUILD,
+  );
+
+  it(
     'rebuilds only the service whose input changed by one line',
     async () => {
       const sha = git('rev-parse', '--short=7', 'HEAD');
-      appendFileSync(path.join(clone, 'apps/web/src/app/layout.tsx'), '\n// one more line\n');
+      await build(); // both images of this commit exist
+      // a line no earlier run added, so no image of an earlier run has this content
+      appendFileSync(path.join(clone, 'apps/web/src/app/layout.tsx'), `\n// one more line ${randomBytes(4).toString('hex')}\n`);
       const [api, web] = await build();
       expect(api).toMatchObject({ tag: `dev-${sha}`, skipped: true });
       expect(web!.tag).toMatch(new RegExp(`^dev-${sha}[0-9a-f]{8}$`));
