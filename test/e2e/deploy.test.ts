@@ -193,7 +193,18 @@ describe.each([
 
   it('up --dry-run shows what would change as a manifest diff, and changes nothing', async () => {
     const before = [await revisionOf('todo-backend'), await revisionOf('todo-frontend')];
-    const run = await todoctl(['up', '--env', 'dev', '--dry-run', '--no-build', '--no-scan', '--tag', 'dev-9f8e7d6', '-o', 'json']);
+    const run = await todoctl([
+      'up',
+      '--env',
+      'dev',
+      '--dry-run',
+      '--no-build',
+      '--no-scan',
+      '--tag',
+      'dev-9f8e7d6',
+      '-o',
+      'json',
+    ]);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as {
       releases: { name: string; action: string }[];
@@ -366,7 +377,9 @@ describe.each([
       { cwd: dir, env: { ...env, BACKEND_JWT_SECRET: '', BACKEND_DATABASE_URL: 'postgres://todo@db.example.test:5432/todo' } },
     );
     // past the secrets: the next refusal is the scan's, as tag v1.2.3 was never built here
-    expect(run.screen).toMatch(/todo-backend:v1.2.3 is not among the images of this machine|no container tool to read the images/);
+    expect(run.screen, run.screen.slice(-1500)).toMatch(
+      /todo-backend:v1.2.3 is not among the images of this machine|no container tool to read the images/,
+    );
     expect(run.code).toBe(2);
     expect(run.output).not.toContain(typed);
   });
@@ -377,21 +390,15 @@ describe.each([
     const wrong = await todoctlAtTerminal(
       ['down', '--env', 'staging', '--purge'],
       [{ when: /Type "staging" to confirm/, type: 'todo-dev' }],
-      {
-        cwd: dir,
-        env,
-      },
+      { cwd: dir, env, timeoutMs: 150_000 },
     );
-    expect(wrong.screen).toContain("down --purge cancelled: the name typed was not the environment's");
+    expect(wrong.screen, wrong.screen.slice(-1500)).toContain("down --purge cancelled: the name typed was not the environment's");
     expect(wrong.code).toBe(2);
     expect(await kubectl.getIfExists('namespace', staging)).not.toBeNull();
     const right = await todoctlAtTerminal(
       ['down', '--env', 'staging', '--purge'],
       [{ when: /Type "staging" to confirm/, type: 'staging' }],
-      {
-        cwd: dir,
-        env,
-      },
+      { cwd: dir, env, timeoutMs: 150_000 },
     );
     expect(right.code).toBe(0);
     // the namespace controller finishes the deletion; the next tests need the name free again

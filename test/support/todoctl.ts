@@ -53,7 +53,8 @@ export async function todoctlAtTerminal(
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
     const next = pending[0];
-    if (next && next.when.test(strip(output))) {
+    // prompts wrap at the terminal's width: matched as one line
+    if (next && next.when.test(strip(output).replace(/\r?\n/g, ''))) {
       pending.shift();
       // typed as keys, then Enter (a terminal sends CR)
       setTimeout(() => child.stdin.write(`${next.type}\r`), 50);

@@ -136,7 +136,10 @@ export async function runBuild(deps: Deps, o: BuildOptions): Promise<BuiltImage[
   }
   if (o.scan !== false) {
     const { scanImages } = await import('../images/images.js');
-    const scans = await scanImages(deps, { tags, tool });
+    const scans = await scanImages(deps, {
+      images: built.map((i) => ({ release: i.release, ref: `${i.image}:${i.tag}` })),
+      tool,
+    });
     for (const image of built) {
       const found = scans.find((s) => s.release === image.release);
       if (found) image.scan = { bySeverity: found.bySeverity, blocking: found.blocking, exempt: found.exempt };

@@ -129,9 +129,13 @@ export interface ScanResult {
  */
 export async function scanImages(
   deps: Deps,
-  o: { tags: ReadonlyMap<string, string>; builder?: ContainerToolName | undefined; tool?: ContainerToolClient | undefined },
+  o: {
+    images: readonly { release: string; ref: string }[];
+    builder?: ContainerToolName | undefined;
+    tool?: ContainerToolClient | undefined;
+  },
 ): Promise<ScanResult[]> {
-  const [{ config }, root] = await Promise.all([deps.config(), deps.root()]);
+  const root = await deps.root();
   const tool = o.tool ?? (await imageTool(deps, o.builder));
   const catalogPath = existsSync(path.join(root, 'policies/rules.yaml'))
     ? path.join(root, 'policies/rules.yaml')
@@ -142,7 +146,7 @@ export async function scanImages(
   ]);
   const vulnerabilityRule = { ...catalog, rules: catalog.rules.filter((r) => r.id === 'TODO-IMG-007') };
   const results: ScanResult[] = [];
-  for (const { release, ref } of builtReleases(config, o.tags)) {
+  for (const { release, ref } of o.images) {
     const scratch = await mkdtemp(path.join(tmpdir(), 'todoctl-scan-'));
     try {
       if (!(await tool.inspect(ref))) {
@@ -153,14 +157,14 @@ export async function scanImages(
       await tool.save(ref, path.join(scratch, 'image.tar'));
       const report = await scan(deps, path.join(scratch, 'image.tar'));
       if ('error' in report) throw new PolicyError(`${ref} was not scanned: ${report.error}`, { hint: report.fix });
-      const findings = checkImages([vulnerabilityOnly(release.name, ref, report)], vulnerabilityRule);
+      const findings = checkImages([vulnerabilityOnly(release, ref, report)], vulnerabilityRule);
       const exempted = applyExemptions(findings, exemptions, new Set(catalog.rules.map((r) => r.id)), deps.clock());
       for (const warning of exempted.warnings) deps.warn(warning);
       const bySeverity: Record<string, number> = {};
       for (const v of report.vulnerabilities) bySeverity[v.severity] = (bySeverity[v.severity] ?? 0) + 1;
       results.push({
         ref,
-        release: release.name,
+        release,
         bySeverity,
         blocking: exempted.findings.filter((f) => f.status === 'fail').map((f) => f.message),
         exempt: exempted.findings.filter((f) => f.status === 'exempt').map((f) => f.message),

@@ -236,9 +236,21 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
         run: async (c, report) => {
           const { scanImages, assertDeployable } = await import('../images/images.js');
           if (!o.build) {
-            // images built elsewhere are scanned here, before anything is deployed
-            const tags = new Map(config.releases.filter((r) => r.build && r.image).map((r) => [r.name, o.tag!]));
-            const scans = await scanImages(deps, { tags });
+            // images built elsewhere are scanned here, before anything is deployed: every app
+            // release's, named by todoctl.yaml or else by its chart's image.repository
+            const images = await Promise.all(
+              apps.map(async (release) => {
+                const repository = ((await valuesOf(release)).image as { repository?: unknown } | undefined)?.repository;
+                const name = release.image ?? (typeof repository === 'string' ? repository : undefined);
+                if (!name) {
+                  throw new UsageError(`${release.name} names no image to scan`, {
+                    hint: `Give it image: in todoctl.yaml, or image.repository in ${release.chart}/values.yaml.`,
+                  });
+                }
+                return { release: release.name, ref: `${name}:${o.tag!}` };
+              }),
+            );
+            const scans = await scanImages(deps, { images });
             assertDeployable(scans);
             report(`--no-build: tag ${o.tag}; ${scans.map((s) => `${s.ref} ${scanSummary(s)}`).join('; ')}`);
             return;
