@@ -119,6 +119,7 @@ export function buildProgram(ctx: ProgramContext): Command {
         ['--tag <tag>', 'image tag to deploy: dev-<short-sha> or v<semver>, never latest'],
         ['--dry-run', 'render and show what would change as a diff; change nothing'],
         ['--no-scan', 'dev only: deploy images without the vulnerability scan (said in the output)'],
+        ['--push <registry>', 'push the built images to host[:port][/path] and deploy them by digest'],
       ],
       timeout: 'time budget for the whole run',
     },

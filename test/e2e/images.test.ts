@@ -16,7 +16,7 @@ import { HelmClient } from '../../cli/src/clients/helm.js';
 import { ExecaRunner } from '../../cli/src/runtime/runner.js';
 import { startAppsBehindCluster } from '../support/apps.js';
 import { repoRoot, tool, toolsBin } from '../support/cluster.js';
-import { imageTestEnv, type ImageTestEnv } from '../support/images.js';
+import { imageTestEnv, startRegistry, type ImageTestEnv } from '../support/images.js';
 import { kubeconfig } from '../support/kube.js';
 import { todoctlBin } from '../support/todoctl.js';
 import { trivyDatabase } from '../support/trivy.js';
@@ -99,6 +99,35 @@ describe('the vulnerability gate of todoctl up', () => {
     };
     expect(result.steps.find((s) => s.title === 'images')!.detail).toContain('0 CRITICAL, 1 exempted');
     expect(result.releases.map((r) => r.action)).toEqual(['installed', 'installed', 'installed']);
+  });
+
+  it('with --push, pushes the images to a registry and deploys them by the digest it stores', async () => {
+    exempt(day(1));
+    const registry = await startRegistry(setup.toolsBin);
+    try {
+      const up = await run(['up', '--env', 'dev', '--push', registry.host, '-o', 'json']);
+      expect(up.stderr).not.toContain('Error');
+      expect(up.code).toBe(0);
+      const served = execFileSync(
+        path.join(setup.toolsBin, 'crane'),
+        ['digest', '--insecure', `${registry.host}/todo-backend:${tag}`],
+        {
+          encoding: 'utf8',
+        },
+      ).trim();
+      const deployment = JSON.parse(
+        execFileSync(
+          tool('kubectl'),
+          ['get', 'deployment', 'todo-backend', '-n', 'todo-dev', '-o', 'json', '--kubeconfig', kubeconfig],
+          {
+            encoding: 'utf8',
+          },
+        ),
+      ) as { spec: { template: { spec: { containers: { image: string }[] } } } };
+      expect(deployment.spec.template.spec.containers[0]!.image).toBe(`${registry.host}/todo-backend:${tag}@${served}`);
+    } finally {
+      registry.stop();
+    }
   });
 
   it('refuses it again once the exemption has expired, and says so', async () => {

@@ -6,15 +6,14 @@
  * real trivy against a database made from fixtures (test/support/trivy.ts), and pushed to a real
  * local registry (`crane registry serve`). Nothing here runs a container.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, toolsBin } from '../support/cluster.js';
-import { imageTestEnv, type ImageTestEnv } from '../support/images.js';
+import { imageTestEnv, startRegistry, type ImageTestEnv } from '../support/images.js';
 import { todoctlBin } from '../support/todoctl.js';
 import { trivyDatabase } from '../support/trivy.js';
 
@@ -231,35 +230,18 @@ describe('todoctl build with podman', () => {
 });
 
 describe('todoctl build --push', () => {
-  let registry: ChildProcess;
-  let port: number;
+  let registry: { host: string; stop(): void };
   beforeAll(async () => {
-    port = await freePort();
-    registry = spawn(path.join(setup.toolsBin, 'crane'), ['registry', 'serve', '--address', `127.0.0.1:${port}`], {
-      stdio: 'ignore',
-    });
-    for (let i = 0; ; i++) {
-      if (
-        await fetch(`http://127.0.0.1:${port}/v2/`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      if (i > 100) throw new Error('crane registry serve did not answer');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    registry = await startRegistry(setup.toolsBin);
   });
-  afterAll(() => {
-    registry?.kill();
-  });
+  afterAll(() => registry?.stop());
 
   it(
     'pushes each image and reports the digest the registry serves for it',
     async () => {
-      const images = await build(['--push', `localhost:${port}`]);
+      const images = await build(['--push', registry.host]);
       for (const image of images) {
-        expect(image.pushed!.ref).toBe(`localhost:${port}/${image.image}:${image.tag}`);
+        expect(image.pushed!.ref).toBe(`${registry.host}/${image.image}:${image.tag}`);
         const served = execFileSync(path.join(setup.toolsBin, 'crane'), ['digest', '--insecure', image.pushed!.ref], {
           encoding: 'utf8',
         }).trim();
@@ -269,14 +251,3 @@ describe('todoctl build --push', () => {
     BUILD,
   );
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}

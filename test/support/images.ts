@@ -45,3 +45,35 @@ export function imageTestEnv(): ImageTestEnv {
     toolsBin,
   };
 }
+
+/** A real local OCI registry (`crane registry serve`, in memory) on a free loopback port. */
+export async function startRegistry(toolsBin: string): Promise<{ host: string; stop(): void }> {
+  const { spawn } = await import('node:child_process');
+  const net = await import('node:net');
+  const port = await new Promise<number>((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address() as { port: number };
+      server.close(() => resolve(free));
+    });
+    server.on('error', reject);
+  });
+  const registry = spawn(path.join(toolsBin, 'crane'), ['registry', 'serve', '--address', `127.0.0.1:${port}`], {
+    stdio: 'ignore',
+  });
+  for (
+    let i = 0;
+    !(await fetch(`http://127.0.0.1:${port}/v2/`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  ) {
+    if (i > 100) {
+      registry.kill();
+      throw new Error('crane registry serve did not answer on its /v2/ endpoint');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { host: `localhost:${port}`, stop: () => registry.kill() };
+}

@@ -11,6 +11,7 @@ const optionsSchema = z.object({
   timeout: z._default(z.string(), '5m'),
   dryRun: z._default(z.boolean(), false),
   scan: z._default(z.boolean(), true),
+  push: z.optional(z.string().check(z.minLength(1))),
 });
 
 export const upView: View<UpResult> = {
@@ -44,6 +45,7 @@ export default async function up(deps: Deps, rawOptions: Record<string, unknown>
     timeoutMs: parseDuration(options.timeout, '--timeout'),
     dryRun: options.dryRun,
     scan: options.scan,
+    push: options.push,
   });
   await printResult(deps.io.stdout, upView, format, result, { color: deps.io.color });
 }

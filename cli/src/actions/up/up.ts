@@ -45,6 +45,8 @@ export interface UpOptions {
    * false (--no-scan) is allowed in dev only.
    */
   scan?: boolean;
+  /** Push the built images to this registry and deploy them by digest. */
+  push?: string | undefined;
 }
 
 export interface ReleaseOutcome {
@@ -97,6 +99,8 @@ interface Context {
   urls: ServiceUrl[];
   /** The tag each release deploys (from the build step), else `tag`. */
   tags: Map<string, string>;
+  /** With --push: where each release's image was pushed, deployed by its digest. */
+  pushed: Map<string, { repository: string; digest: string }>;
   /** Each release's records, read at the start beside validation (`namespace/name`): taken by its plan. */
   records: Map<string, Promise<ReleaseRecord[]>>;
   /** validate ran `helm dependency build` for every chart in this run: deploy need not again. */
@@ -126,6 +130,11 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
       hint: 'Use dev-<short-sha> (e.g. dev-1a2b3c4) or v<semver> (e.g. v1.2.3); never latest.',
     });
   }
+  if (o.push !== undefined && !o.build) {
+    throw new UsageError('--push pushes the images up builds; with --no-build there are none', {
+      hint: 'Drop --no-build, or push your images yourself and deploy them with --no-build --tag <tag>.',
+    });
+  }
   if (o.scan === false && env !== 'dev') {
     throw new UsageError(`--no-scan is for dev only; ${env} deploys scanned images`, {
       hint: 'Scan the images (install trivy), and exempt a CRITICAL finding in policies/exemptions.yaml if it must ship.',
@@ -146,6 +155,7 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
     health: [],
     urls: [],
     records: new Map(),
+    pushed: new Map(),
     dependenciesBuilt: false,
     tags: new Map(),
   };
@@ -255,11 +265,16 @@ export async function runUp(deps: Deps, o: UpOptions): Promise<UpResult> {
             report(`--no-build: tag ${o.tag}; ${scans.map((s) => `${s.ref} ${scanSummary(s)}`).join('; ')}`);
             return;
           }
-          const images = await runBuild(deps, { scan: o.scan !== false });
+          const images = await runBuild(deps, { scan: o.scan !== false, push: o.push });
           assertDeployable(
             images.flatMap((i) => (i.scan ? [{ ref: `${i.image}:${i.tag}`, release: i.release, ...i.scan }] : [])),
           );
-          for (const image of images) c.tags.set(image.release, image.tag);
+          for (const image of images) {
+            c.tags.set(image.release, image.tag);
+            if (image.pushed) {
+              c.pushed.set(image.release, { repository: image.pushed.ref.replace(/:[^:/]+$/, ''), digest: image.pushed.digest });
+            }
+          }
           c.tag = [...new Set(images.map((i) => i.tag))].join(', ');
           report(
             images
@@ -464,7 +479,11 @@ async function sameEnvironment(
 async function planRelease(c: Context, release: ReleaseConfig, namespace: string, tag: string | undefined) {
   const chart = path.join(c.root, release.chart);
   const valuesFile = path.join(chart, `values-${c.env}.yaml`);
-  const set = tag ? { 'image.tag': tag } : undefined;
+  const pushed = c.pushed.get(release.name);
+  // a pushed image is deployed by its digest (the tag stays, for people)
+  const set = tag
+    ? { 'image.tag': tag, ...(pushed ? { 'image.repository': pushed.repository, 'image.digest': pushed.digest } : {}) }
+    : undefined;
   const [fingerprint, records] = await Promise.all([
     inputsFingerprint(chart, valuesFile, set),
     c.records.get(`${namespace}/${release.name}`) ?? releaseRecords(c.kubectl.inNamespace(namespace), release.name),
