@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
@@ -131,6 +132,12 @@ export class PolicyFileError extends Error {
 
 /** The catalog shipped with todoctl (policies/rules.yaml at the repository root). */
 export const BUNDLED_CATALOG = fileURLToPath(new URL('../../../policies/rules.yaml', import.meta.url));
+
+/** The catalog a repository is judged by: its own policies/rules.yaml, else the one todoctl ships. */
+export function catalogPathOf(root: string): string {
+  const own = join(root, 'policies/rules.yaml');
+  return existsSync(own) ? own : BUNDLED_CATALOG;
+}
 
 /**
  * Parses YAML text and validates it with a zod schema; errors carry the file and line.

@@ -164,33 +164,44 @@ export function checkImages(images: readonly ImageObservation[], catalog: Catalo
       );
     }
 
-    // TODO-IMG-007: no CRITICAL vulnerability (each one exemptable on its own)
-    if ('error' in image.vulnerabilities) {
-      emit('TODO-IMG-007', 'fail', `${image.ref} was not scanned: ${image.vulnerabilities.error}`, {
-        fix: image.vulnerabilities.fix,
-      });
-    } else {
-      const critical = image.vulnerabilities.findings.filter((v) => v.severity === 'CRITICAL');
-      if (critical.length === 0)
-        emit('TODO-IMG-007', 'pass', `${image.vulnerabilities.scanner} found no CRITICAL vulnerability in ${image.ref}`);
-      for (const v of critical) {
-        emit(
-          'TODO-IMG-007',
-          'fail',
-          `${image.ref}: ${v.id} (CRITICAL) in ${v.pkg} ${v.version}${v.fixedVersion ? `, fixed in ${v.fixedVersion}` : ', no fix yet'}${
-            v.title ? `: ${v.title}` : ''
-          }`,
-          { resource: `Image/${image.release}/${v.id}` },
-        );
-      }
-    }
+    findings.push(...vulnerabilityFindings(image, rules.get('TODO-IMG-007')));
   }
   return findings;
 }
 
+/** TODO-IMG-007: no CRITICAL vulnerability, each one a finding of its own (so each is exemptable on its own). */
+export function vulnerabilityFindings(
+  image: Pick<ImageObservation, 'release' | 'ref' | 'dockerfile' | 'vulnerabilities'>,
+  rule: Rule | undefined,
+): Finding[] {
+  if (!rule) return [];
+  if ('error' in image.vulnerabilities) {
+    return [
+      finding(rule, image, 'fail', `${image.ref} was not scanned: ${image.vulnerabilities.error}`, {
+        fix: image.vulnerabilities.fix,
+      }),
+    ];
+  }
+  const critical = image.vulnerabilities.findings.filter((v) => v.severity === 'CRITICAL');
+  if (critical.length === 0) {
+    return [finding(rule, image, 'pass', `${image.vulnerabilities.scanner} found no CRITICAL vulnerability in ${image.ref}`, {})];
+  }
+  return critical.map((v) =>
+    finding(
+      rule,
+      image,
+      'fail',
+      `${image.ref}: ${v.id} (CRITICAL) in ${v.pkg} ${v.version}${v.fixedVersion ? `, fixed in ${v.fixedVersion}` : ', no fix yet'}${
+        v.title ? `: ${v.title}` : ''
+      }`,
+      { resource: `Image/${image.release}/${v.id}` },
+    ),
+  );
+}
+
 function finding(
   rule: Rule,
-  image: ImageObservation,
+  image: Pick<ImageObservation, 'release' | 'dockerfile'>,
   status: 'pass' | 'fail',
   message: string,
   o: { line?: number | undefined; resource?: string | undefined; fix?: string | undefined },

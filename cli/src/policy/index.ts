@@ -3,10 +3,17 @@
  * Everything external (helm, git) goes through the clients in PolicyDeps; the result is data
  * for the formatters.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { BUNDLED_CATALOG, loadCatalog, loadExemptions, PolicyFileError, type Catalog, type Rule } from './catalog.js';
+import {
+  BUNDLED_CATALOG,
+  catalogPathOf,
+  loadCatalog,
+  loadExemptions,
+  PolicyFileError,
+  type Catalog,
+  type Rule,
+} from './catalog.js';
 import { CelRuleEvaluator } from './cel.js';
 import {
   buildDependencies,
@@ -50,8 +57,7 @@ export { exitCodeFor, formatJunit, formatSarif, formatText, reportData } from '.
 
 /** The rule catalog (`--list-rules`): `<root>/policies/rules.yaml` if present, else the one todoctl ships. */
 export async function listRules(root?: string): Promise<Rule[]> {
-  const local = root ? join(root, 'policies/rules.yaml') : undefined;
-  return (await loadCatalog(local && existsSync(local) ? local : BUNDLED_CATALOG)).rules;
+  return (await loadCatalog(root ? catalogPathOf(root) : BUNDLED_CATALOG)).rules;
 }
 
 const CHART_ONLY_RULES = ['TODO-HELM-001', 'TODO-HELM-002'];
@@ -112,8 +118,7 @@ export async function validateRepository(deps: PolicyDeps, options: ValidateOpti
   const display = (p: string) => (p.startsWith(root) ? relative(root, p) : p);
 
   let catalog: Catalog;
-  const catalogPath =
-    options.catalogPath ?? (existsSync(join(root, 'policies/rules.yaml')) ? join(root, 'policies/rules.yaml') : BUNDLED_CATALOG);
+  const catalogPath = options.catalogPath ?? catalogPathOf(root);
   let evaluator: CelRuleEvaluator;
   try {
     catalog = await loadCatalog(catalogPath, display(catalogPath));

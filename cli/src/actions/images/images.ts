@@ -5,7 +5,6 @@
  * Images are read through the container tool that holds them (docker or podman) and scanned
  * with trivy from a saved archive, so no daemon socket is needed.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,9 +12,9 @@ import type { ContainerToolClient, ContainerToolName } from '../../clients/conta
 import type { ScanReport } from '../../clients/trivy.js';
 import type { Environment, TodoctlConfig } from '../../config.js';
 import type { Deps } from '../../deps.js';
-import { BUNDLED_CATALOG, loadCatalog, loadExemptions } from '../../policy/catalog.js';
+import { catalogPathOf, loadCatalog, loadExemptions } from '../../policy/catalog.js';
 import { applyExemptions } from '../../policy/exemptions.js';
-import { checkImages, parseSize, type ImageObservation } from '../../policy/images.js';
+import { checkImages, parseSize, vulnerabilityFindings, type ImageObservation } from '../../policy/images.js';
 import type { Finding } from '../../policy/types.js';
 import { chartValues } from '../../project.js';
 import { MissingToolError, PolicyError, UsageError } from '../../runtime/errors.js';
@@ -105,9 +104,7 @@ export async function observeImages(
 
 /** Findings of the image rules for the observed images (catalog: the repository's, else todoctl's). */
 export async function imageFindings(root: string, observations: readonly ImageObservation[]): Promise<Finding[]> {
-  const catalogPath = existsSync(path.join(root, 'policies/rules.yaml'))
-    ? path.join(root, 'policies/rules.yaml')
-    : BUNDLED_CATALOG;
+  const catalogPath = catalogPathOf(root);
   return checkImages(observations, await loadCatalog(catalogPath));
 }
 
@@ -137,14 +134,12 @@ export async function scanImages(
 ): Promise<ScanResult[]> {
   const root = await deps.root();
   const tool = o.tool ?? (await imageTool(deps, o.builder));
-  const catalogPath = existsSync(path.join(root, 'policies/rules.yaml'))
-    ? path.join(root, 'policies/rules.yaml')
-    : BUNDLED_CATALOG;
+  const catalogPath = catalogPathOf(root);
   const [catalog, exemptions] = await Promise.all([
     loadCatalog(catalogPath),
     loadExemptions(path.join(root, 'policies/exemptions.yaml'), 'policies/exemptions.yaml'),
   ]);
-  const vulnerabilityRule = { ...catalog, rules: catalog.rules.filter((r) => r.id === 'TODO-IMG-007') };
+  const vulnerabilityRule = catalog.rules.find((r) => r.id === 'TODO-IMG-007');
   const results: ScanResult[] = [];
   for (const { release, ref } of o.images) {
     const scratch = await mkdtemp(path.join(tmpdir(), 'todoctl-scan-'));
@@ -157,7 +152,10 @@ export async function scanImages(
       await tool.save(ref, path.join(scratch, 'image.tar'));
       const report = await scan(deps, path.join(scratch, 'image.tar'));
       if ('error' in report) throw new PolicyError(`${ref} was not scanned: ${report.error}`, { hint: report.fix });
-      const findings = checkImages([vulnerabilityOnly(release, ref, report)], vulnerabilityRule);
+      const findings = vulnerabilityFindings(
+        { release, ref, dockerfile: '', vulnerabilities: { findings: report.vulnerabilities, scanner: 'trivy' } },
+        vulnerabilityRule,
+      );
       const exempted = applyExemptions(findings, exemptions, new Set(catalog.rules.map((r) => r.id)), deps.clock());
       for (const warning of exempted.warnings) deps.warn(warning);
       const bySeverity: Record<string, number> = {};
@@ -183,26 +181,6 @@ export function assertDeployable(results: readonly ScanResult[]): void {
   throw new PolicyError(`images with CRITICAL vulnerabilities are not deployed:\n  ${blocking.join('\n  ')}`, {
     hint: 'Upgrade the package (rebuild with the fix), or add an exemption with a reason and an expiry to policies/exemptions.yaml: rule TODO-IMG-007, target Image/<release>/<vulnerability id>.',
   });
-}
-
-/** An observation that holds only a scan report: what the vulnerability rule judges. */
-function vulnerabilityOnly(release: string, ref: string, report: ScanReport): ImageObservation {
-  return {
-    release,
-    ref,
-    dockerfile: '',
-    dockerfileText: '',
-    runAsUser: undefined,
-    user: '',
-    labels: {},
-    argv: [],
-    sizeBytes: 0,
-    budget: { file: '', error: '' },
-    files: new Set(),
-    secrets: [],
-    lockPackages: new Map(),
-    vulnerabilities: { findings: report.vulnerabilities, scanner: 'trivy' },
-  };
 }
 
 /** package-lock.json's `packages`: each key, and whether only development needs it. */
