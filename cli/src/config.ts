@@ -138,6 +138,16 @@ export async function parseConfig(text: string, file: string): Promise<TodoctlCo
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const pos = first.linePos?.[0];
+    if (first.code === 'DUPLICATE_KEY') {
+      const { duplicateKeys } = await import('./policy/yaml-keys.js');
+      const duplicate = duplicateKeys(text)[0];
+      if (duplicate)
+        throw new ConfigError(
+          `${file}:${duplicate.line}: key "${duplicate.path.join('.')}" appears twice, at lines ${duplicate.firstLine} and ${duplicate.line}`,
+          file,
+          { hint: 'Merge the two into one key: YAML loaders keep only the last, so the settings under the first would be lost.' },
+        );
+    }
     throw new ConfigError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`, file, {
       hint: 'Fix the YAML syntax at that position.',
     });

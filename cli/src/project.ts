@@ -59,6 +59,11 @@ export function parseEnvFlag(config: TodoctlConfig, value: string, o: { list: bo
   return names as Environment[];
 }
 
+/** A chart's values file for an environment, relative to the chart: environments.<env>.valuesFile, else values-<env>.yaml. */
+export function envValuesFileOf(config: TodoctlConfig, env: Environment): string {
+  return config.environments[env]?.valuesFile ?? `values-${env}.yaml`;
+}
+
 /** The release todoctl.yaml deploys from the chart in `chartDir` (relative to `root`), if any. */
 export function releaseOfChart(config: TodoctlConfig, root: string, chartDir: string) {
   const wanted = path.resolve(root, chartDir);

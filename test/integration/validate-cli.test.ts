@@ -2,7 +2,11 @@
  * `todoctl validate` as a user runs it: the built binary, real helm, real files.
  * helm comes from the pinned test tools (built on first use); nothing is skipped.
  */
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/cluster.js';
 import { todoctlBin } from '../support/todoctl.js';
 
 const todoctl = (args: string[], env: Record<string, string> = {}) => todoctlBin(args, { env });
@@ -91,5 +95,33 @@ describe('todoctl validate', () => {
     expect(rules.length).toBeGreaterThanOrEqual(50);
     expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
     expect(rules.every((r) => r.fix.length > 0)).toBe(true);
+  });
+
+  it('exits 2 with a usage error, not a crash, for a --root that does not exist', async () => {
+    const missing = join(tmpdir(), `todoctl-no-such-folder-${process.pid}`);
+    const result = await todoctl(['validate', '--root', missing]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--root ${missing} does not exist`);
+    expect(result.stderr).not.toMatch(/unexpected|this is a bug/);
+  });
+
+  it('exits 2 for a folder with nothing to check instead of passing it', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'todoctl-empty-'));
+    const result = await todoctl(['validate', '--root', empty]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('nothing to check');
+    expect(result.stdout).not.toContain('PASSED');
+  });
+
+  it('prints a warning once in text mode, and on stderr only for machine formats', async () => {
+    // outside git: the scan falls back to the working tree, and says so
+    const dir = mkdtempSync(join(tmpdir(), 'todoctl-nogit-'));
+    cpSync(join(repoRoot, 'test/fixtures/repos/values-only'), dir, { recursive: true });
+    const text = await todoctl(['validate', '--root', dir]);
+    const warning = 'scanned the working tree instead of tracked files';
+    expect(`${text.stdout}${text.stderr}`.split(warning).length - 1).toBe(1);
+    const json = await todoctl(['validate', '--root', dir, '-o', 'json']);
+    expect(json.stderr.split(warning).length - 1).toBe(1);
+    expect((JSON.parse(json.stdout) as { warnings: string[] }).warnings).toEqual([expect.stringContaining(warning)]);
   });
 });

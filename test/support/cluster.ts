@@ -106,7 +106,7 @@ export async function buildChartDependencies(): Promise<void> {
   ]);
   const helm = new HelmClient(new ExecaRunner(process.env.PATH ?? ''), {}, tool('helm'));
   const catalog = await policy.loadCatalog(policy.BUNDLED_CATALOG);
-  for (const chart of policy.discoverCharts(repoRoot)) {
+  for (const chart of policy.discoverCharts(repoRoot, await policy.repositoryFiles(repoRoot))) {
     const failed = await policy.buildDependencies(helm, repoRoot, chart, catalog);
     if (failed.length > 0) throw new Error(failed.map((f) => f.message).join('\n'));
   }

@@ -43,10 +43,14 @@ describe('todoctl validate (in-process)', () => {
     const run = await runTodoctl(['validate', '--root', ROOT, '-o', 'json'], { runner });
     expect((JSON.parse(run.stdout) as { summary: { envs: string[] } }).summary.envs).toEqual(['dev', 'prod']);
     const templates = runner.calls.filter((c) => c.args[0] === 'template').map((c) => [c.args[1], c.args[4]]);
+    // dev, prod, and ci/default-values.yaml (rendered where the first environment is)
     expect(templates.sort()).toEqual([
+      ['shop-web', 'shop-dev'],
       ['shop-web', 'shop-dev'],
       ['shop-web', 'shop-prod'],
     ]);
+    const ci = runner.calls.find((c) => c.args[0] === 'template' && c.args.some((a) => a.endsWith('ci/default-values.yaml')));
+    expect(ci?.args[4]).toBe('shop-dev');
   });
 
   it('exits 2 for an environment that todoctl.yaml does not define, naming the ones it does', async () => {

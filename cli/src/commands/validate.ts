@@ -48,7 +48,10 @@ export default async function validate(deps: Deps, rawOptions: Record<string, un
   }
   const format = chooseFormat(deps.globals.output, reportView.formats);
   const report = await runValidate(deps, options);
+  // Nothing was checked: the error says why; an empty report on stdout would only look like a pass.
+  if (report.toolErrors.some((t) => t.code === 'NOTHING_TO_CHECK')) assertPassed(report);
   await printResult(deps.io.stdout, reportView, format, report, color);
-  for (const w of report.warnings) deps.warn(w);
+  // The text report prints its warnings itself; the machine formats keep stdout clean, so they go to stderr.
+  if (format !== 'text') for (const w of report.warnings) deps.warn(w);
   assertPassed(report);
 }

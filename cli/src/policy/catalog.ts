@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from '../runtime/schema.js';
+import { duplicateKeys } from './yaml-keys.js';
 
 const ruleId = z.string().check(z.regex(/^TODO-[A-Z][A-Z0-9]*-[0-9]{3}$/, 'rule ids look like TODO-K8S-001'));
 const nonEmpty = z.string().check(z.trim(), z.minLength(1));
@@ -163,6 +164,13 @@ export function parseYamlFileWithPositions<T extends z.ZodMiniType>(text: string
   const yamlError = doc.errors[0];
   if (yamlError) {
     const line = lineCounter.linePos(yamlError.pos[0]).line;
+    const duplicate = yamlError.code === 'DUPLICATE_KEY' ? duplicateKeys(text)[0] : undefined;
+    if (duplicate)
+      throw new PolicyFileError(
+        file,
+        duplicate.line,
+        `duplicate key "${duplicate.path.join('.')}" at lines ${duplicate.firstLine} and ${duplicate.line}: merge them into one`,
+      );
     throw new PolicyFileError(file, line, `invalid YAML: ${yamlError.message.split('\n')[0]}`);
   }
   const result = schema.safeParse(doc.toJS());

@@ -8,7 +8,15 @@ import { shortRunGoEnv } from '../clients/go-env.js';
 import { HelmClient } from '../clients/helm.js';
 import { RENDER_KUBE_VERSION } from '../project.js';
 import type { RunResult } from '../runtime/runner.js';
-import { checkChartStructure, checkVersionBump, validateChartEnv, type ChartInfo } from './charts.js';
+import {
+  checkChartStructure,
+  checkVersionBump,
+  discoverCharts,
+  renderJobs,
+  validateChartEnv,
+  type ChartInfo,
+  type RenderJob,
+} from './charts.js';
 import { FileCache } from './locate.js';
 import { parseHelmError, parseRendered } from './render.js';
 
@@ -27,6 +35,8 @@ const helmRunner = (lint: RunResult, template: RunResult) =>
   new FakeRunner().on('helm', ['lint'], lint).on('helm', ['template'], template);
 const renderDeps = (runner: FakeRunner) => ({ helm: new HelmClient(runner), kubeVersion: RENDER_KUBE_VERSION });
 const target = (env: string) => ({ release: 'good-release', namespace: `team-${env}` });
+/** The render validate runs for an environment of a chart that has values-<env>.yaml. */
+const envJob = (env: 'dev' | 'staging' | 'prod'): RenderJob => ({ env, valuesFiles: [`values-${env}.yaml`], label: env });
 const ok = (stdout = ''): RunResult => ({ exitCode: 0, stdout, stderr: '' });
 const failed = (stderr: string, stdout = ''): RunResult => ({ exitCode: 1, stdout, stderr });
 
@@ -48,6 +58,7 @@ describe('chart structure (TODO-HELM-003, TODO-HELM-005)', () => {
   it('passes a complete chart with pinned dependencies', () => {
     const findings = checkChartStructure(ROOT, good, ['dev', 'staging', 'prod'], catalog);
     expect(findings.map((f) => [f.rule, f.status])).toEqual([
+      ['TODO-HELM-006', 'pass'],
       ['TODO-HELM-003', 'pass'],
       ['TODO-HELM-005', 'pass'],
     ]);
@@ -62,9 +73,34 @@ describe('chart structure (TODO-HELM-003, TODO-HELM-005)', () => {
     expect(messages).toContain('appVersion is missing');
     expect(messages).toContain('charts/broken-structure/values-prod.yaml:1');
     expect(messages).toContain('values.schema.json is not valid JSON');
-    expect(messages).toContain('no helm test hook');
-    expect(messages).toContain('named template "broken-structure.fullname" is not defined');
+    // the chart conventions beyond the constitution's structure are a separate warning rule
+    expect(messages).not.toContain('no helm test hook');
+    expect(findings.filter((f) => f.rule === 'TODO-HELM-006').map((f) => [f.severity, f.status, f.file])).toContainEqual([
+      'warning',
+      'fail',
+      'charts/broken-structure/templates/tests',
+    ]);
     expect(findings.find((f) => f.rule === 'TODO-HELM-005')).toMatchObject({ status: 'fail', line: 6 });
+  });
+});
+
+describe('chart discovery', () => {
+  it('finds every Chart.yaml outside hidden and vendored folders, subcharts as part of their parent', () => {
+    const files = [
+      'helm/todo-chatbot/Chart.yaml',
+      'helm/todo-chatbot/charts/postgresql/Chart.yaml',
+      'deploy/api/Chart.yaml',
+      '.github/charts/x/Chart.yaml',
+      'node_modules/pkg/chart/Chart.yaml',
+      'vendor/charts/y/Chart.yaml',
+      'charts/good/Chart.yaml',
+      'charts/good/values.yaml',
+    ];
+    expect(discoverCharts(ROOT, files).map((c) => c.dir)).toEqual(['charts/good', 'deploy/api', 'helm/todo-chatbot']);
+  });
+
+  it('names a chart after its Chart.yaml, not its folder', () => {
+    expect(discoverCharts(ROOT, ['charts/good/Chart.yaml'])[0]).toMatchObject({ name: 'good', dir: 'charts/good' });
   });
 });
 
@@ -77,7 +113,7 @@ describe('helm lint and template per environment (TODO-HELM-001, TODO-HELM-002)'
       renderDeps(run),
       ROOT,
       good,
-      'staging',
+      envJob('staging'),
       target('staging'),
       catalog,
       evaluator,
@@ -112,7 +148,16 @@ describe('helm lint and template per environment (TODO-HELM-001, TODO-HELM-002)'
         'Error: execution error at (good/templates/deployment.yaml:7:3): boom\n\nUse --debug flag to render out invalid YAML\n',
       ),
     );
-    const findings = await validateChartEnv(renderDeps(run), ROOT, good, 'dev', target('dev'), catalog, evaluator, files());
+    const findings = await validateChartEnv(
+      renderDeps(run),
+      ROOT,
+      good,
+      envJob('dev'),
+      target('dev'),
+      catalog,
+      evaluator,
+      files(),
+    );
     expect(findings.find((f) => f.rule === 'TODO-HELM-002' && f.status === 'fail')).toMatchObject({
       file: 'charts/good/templates/deployment.yaml',
       line: 7,
@@ -130,23 +175,64 @@ describe('helm lint and template per environment (TODO-HELM-001, TODO-HELM-002)'
     const schemaError =
       "Error: values don't meet the specifications of the schema(s) in the following chart(s):\ngood:\n- at '/image/tag': 'latest' does not match pattern '^v'\n";
     const run = helmRunner(failed(schemaError), failed(schemaError));
-    const findings = await validateChartEnv(renderDeps(run), ROOT, good, 'prod', target('prod'), catalog, evaluator, files());
+    const findings = await validateChartEnv(
+      renderDeps(run),
+      ROOT,
+      good,
+      envJob('prod'),
+      target('prod'),
+      catalog,
+      evaluator,
+      files(),
+    );
     expect(findings.find((f) => f.rule === 'TODO-HELM-002' && f.status === 'fail')).toMatchObject({
       file: 'charts/good/values-prod.yaml',
       line: 3,
     });
   });
 
-  it('reports a missing values file without running helm', async () => {
-    const run = new FakeRunner();
-    const findings = await validateChartEnv(renderDeps(run), ROOT, broken, 'dev', target('dev'), catalog, evaluator, files());
-    expect(findings[0]).toMatchObject({
-      rule: 'TODO-HELM-002',
+  it('renders a chart without an environment file from values.yaml alone', async () => {
+    const [job] = renderJobs(ROOT, broken, ['dev'], (env) => `values-${env}.yaml`);
+    expect(job).toEqual({ env: 'dev', valuesFiles: [], label: 'dev' });
+    const run = helmRunner(ok(), ok(RENDERED.replaceAll('good/', 'broken-structure/')));
+    const findings = await validateChartEnv(renderDeps(run), ROOT, broken, job!, target('dev'), catalog, evaluator, files());
+    // no -f: helm reads values.yaml by itself; the missing file is TODO-HELM-003's one finding
+    expect(run.calls.every((c) => !c.args.includes('-f') && !c.args.includes('--values'))).toBe(true);
+    expect(findings.filter((f) => f.rule === 'TODO-HELM-002').map((f) => f.status)).toEqual(['pass']);
+    expect(findings.find((f) => f.rule === 'TODO-K8S-012')).toMatchObject({
       status: 'fail',
-      file: 'charts/broken-structure/values-dev.yaml',
-      line: 1,
+      file: 'charts/broken-structure/templates/deployment.yaml',
     });
-    expect(run.calls).toEqual([]);
+  });
+
+  it('renders every ci/*-values.yaml as well, without an environment', () => {
+    const jobs = renderJobs(ROOT, good, ['dev', 'prod'], (env) =>
+      env === 'prod' ? 'values-production.yaml' : `values-${env}.yaml`,
+    );
+    expect(jobs).toEqual([
+      { env: 'dev', valuesFiles: ['values-dev.yaml'], label: 'dev' },
+      // mapped in todoctl.yaml but absent: rendered from values.yaml alone
+      { env: 'prod', valuesFiles: [], label: 'prod' },
+      { env: null, valuesFiles: ['ci/default-values.yaml'], label: 'ci/default-values.yaml' },
+    ]);
+  });
+
+  it('fails a render that produces no objects: no manifest rule ran', async () => {
+    const run = helmRunner(ok(), ok('---\n# Source: good/templates/deployment.yaml\n'));
+    const findings = await validateChartEnv(
+      renderDeps(run),
+      ROOT,
+      good,
+      envJob('dev'),
+      target('dev'),
+      catalog,
+      evaluator,
+      files(),
+    );
+    expect(findings.find((f) => f.rule === 'TODO-HELM-002')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('renders no Kubernetes objects'),
+    });
   });
 
   it('parses helm output and errors', () => {
@@ -226,7 +312,7 @@ describe('the helm batch environment', () => {
     const run = helmRunner(ok(), ok(RENDERED));
     const helmEnv = shortRunGoEnv({});
     const deps = { helm: new HelmClient(run).withEnv(helmEnv), kubeVersion: RENDER_KUBE_VERSION };
-    await validateChartEnv(deps, ROOT, good, 'dev', target('dev'), catalog, evaluator, new FileCache(ROOT));
+    await validateChartEnv(deps, ROOT, good, envJob('dev'), target('dev'), catalog, evaluator, new FileCache(ROOT));
     expect(run.calls.map((c) => c.options?.env)).toEqual([helmEnv, helmEnv]);
   });
 });

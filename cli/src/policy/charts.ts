@@ -23,27 +23,48 @@ export interface ChartInfo {
   hasDependencies?: boolean;
 }
 
-/** Charts under <root>/charts (directories with a Chart.yaml). */
-export function discoverCharts(root: string): ChartInfo[] {
-  const chartsDir = join(root, 'charts');
-  if (!existsSync(chartsDir)) return [];
-  return readdirSync(chartsDir)
-    .filter((name) => existsSync(join(chartsDir, name, 'Chart.yaml')))
+/** Folders whose charts belong to someone else: dependencies, vendored trees, build output. */
+const VENDORED = new Set(['node_modules', 'vendor', 'third_party', 'third-party', 'dist', 'build', 'tmp']);
+
+/** A chart as its Chart.yaml describes it; a Chart.yaml that does not parse still names a chart (checkChartStructure reports it). */
+export function chartAt(root: string, dir: string): ChartInfo {
+  let meta: { name?: unknown; type?: unknown; dependencies?: unknown } = {};
+  try {
+    meta = (parseYaml(readFileSync(join(root, dir, 'Chart.yaml'), 'utf8'), { uniqueKeys: false }) ?? {}) as typeof meta;
+  } catch {
+    // checkChartStructure reports the broken Chart.yaml with its line
+  }
+  const base = posix.basename(dir) || 'chart';
+  return {
+    name: typeof meta.name === 'string' && /^[a-z0-9][a-z0-9-]*$/i.test(meta.name) ? meta.name : base,
+    dir,
+    ...(meta.type === 'library' ? { library: true } : {}),
+    ...(Array.isArray(meta.dependencies) && meta.dependencies.length > 0 ? { hasDependencies: true } : {}),
+  };
+}
+
+/**
+ * The charts of a repository, from the list of its files: every folder holding a Chart.yaml,
+ * except hidden and vendored folders and the subcharts a chart unpacks into its own charts/
+ * folder (they are validated as part of their parent).
+ */
+export function discoverCharts(root: string, files: readonly string[]): ChartInfo[] {
+  const dirs = files
+    .filter((f) => f === 'Chart.yaml' || f.endsWith('/Chart.yaml'))
+    .map((f) => (f === 'Chart.yaml' ? '.' : f.slice(0, -'/Chart.yaml'.length)))
+    .filter((dir) => dir === '.' || !dir.split('/').some((part) => part.startsWith('.') || VENDORED.has(part)));
+  const set = new Set(dirs);
+  const isSubchart = (dir: string) => {
+    const parts = dir.split('/');
+    for (let i = parts.length - 2; i >= 0; i--) {
+      if (parts[i] === 'charts' && set.has(parts.slice(0, i).join('/') || '.')) return true;
+    }
+    return false;
+  };
+  return [...set]
+    .filter((dir) => !isSubchart(dir))
     .sort()
-    .map((name) => {
-      let meta: { type?: unknown; dependencies?: unknown } = {};
-      try {
-        meta = (parseYaml(readFileSync(join(chartsDir, name, 'Chart.yaml'), 'utf8')) ?? {}) as typeof meta;
-      } catch {
-        // checkChartStructure reports the broken Chart.yaml with its line
-      }
-      return {
-        name,
-        dir: `charts/${name}`,
-        ...(meta.type === 'library' ? { library: true } : {}),
-        ...(Array.isArray(meta.dependencies) && meta.dependencies.length > 0 ? { hasDependencies: true } : {}),
-      };
-    });
+    .map((dir) => chartAt(root, dir));
 }
 
 /** Bytes of a chart's templates and files: a cheap proxy for how long helm takes on it. */
@@ -74,8 +95,43 @@ export function finding(rule: Rule, f: Omit<Finding, 'rule' | 'severity' | 'fix'
   return { rule: rule.id, severity: rule.severity, fix: f.fix ?? rule.fix, ...f };
 }
 
+/** TODO-HELM-006: a helm test hook proves a release (and a rolled-back one) works; NOTES.txt tells the user how to reach it. */
+function checkTestedAndDocumented(root: string, chart: ChartInfo, catalog: Catalog): Finding[] {
+  const rule = catalog.rules.find((r) => r.id === 'TODO-HELM-006');
+  if (!rule) return [];
+  const base = { resource: chart.name, chart: chart.name, env: null, line: 1 };
+  const testsDir = join(root, chart.dir, 'templates/tests');
+  const problems: { file: string; message: string }[] = [];
+  if (!isDirectory(testsDir) || readdirSync(testsDir).length === 0)
+    problems.push({
+      file: `${chart.dir}/templates/tests`,
+      message: `${chart.name} has no helm test hook: add templates/tests/<name>.yaml with helm.sh/hook: test.`,
+    });
+  if (!existsSync(join(root, chart.dir, 'templates/NOTES.txt')))
+    problems.push({
+      file: `${chart.dir}/templates/NOTES.txt`,
+      message: `${chart.name} has no templates/NOTES.txt telling the user how to reach and roll back the release.`,
+    });
+  if (problems.length === 0)
+    return [
+      finding(rule, {
+        ...base,
+        status: 'pass',
+        file: `${chart.dir}/Chart.yaml`,
+        message: `${chart.name} ships a helm test hook and NOTES.txt.`,
+      }),
+    ];
+  return problems.map((p) => finding(rule, { ...base, status: 'fail', file: p.file, message: p.message }));
+}
+
 /** TODO-HELM-003 (structure, SemVer) and TODO-HELM-005 (pinned dependencies). */
-export function checkChartStructure(root: string, chart: ChartInfo, envs: Env[], catalog: Catalog): Finding[] {
+export function checkChartStructure(
+  root: string,
+  chart: ChartInfo,
+  envs: Env[],
+  catalog: Catalog,
+  envValuesFile: (env: Env) => string = (env) => `values-${env}.yaml`,
+): Finding[] {
   const structure = ruleById(catalog, 'TODO-HELM-003');
   const deps = ruleById(catalog, 'TODO-HELM-005');
   const findings: Finding[] = [];
@@ -84,7 +140,8 @@ export function checkChartStructure(root: string, chart: ChartInfo, envs: Env[],
   const problems: { file: string; line: number; message: string }[] = [];
   let meta: Record<string, unknown> = {};
   try {
-    meta = (parseYaml(text) ?? {}) as Record<string, unknown>;
+    // Duplicate keys are TODO-REPO-005's finding (with both lines); here the last one wins, as in helm.
+    meta = (parseYaml(text, { uniqueKeys: false }) ?? {}) as Record<string, unknown>;
   } catch (error) {
     const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line ?? 1;
     problems.push({
@@ -109,17 +166,13 @@ export function checkChartStructure(root: string, chart: ChartInfo, envs: Env[],
     });
   if (meta.apiVersion !== 'v2')
     problems.push({ file: chartYamlPath, line: lineOfYamlPath(text, ['apiVersion']), message: 'apiVersion must be v2' });
-  // A library chart holds named templates only: it is never installed, so it has no values per
-  // environment, no NOTES, no test hook and no chart-testing values of its own.
+  // The constitution's chart structure: Chart.yaml, values.yaml, a values file per environment
+  // and templates/; values.schema.json makes helm reject malformed values before rendering
+  // ("Schema validation MUST be enforced"). A library chart holds named templates only: it is
+  // never installed, so it has no values per environment.
   const required = chart.library
     ? ['CHANGELOG.md']
-    : [
-        'values.yaml',
-        'values.schema.json',
-        'templates/_helpers.tpl',
-        'templates/NOTES.txt',
-        ...envs.map((e) => `values-${e}.yaml`),
-      ];
+    : ['values.yaml', 'values.schema.json', 'templates', ...envs.map(envValuesFile)];
   for (const rel of required) {
     if (!existsSync(join(root, chart.dir, rel)))
       problems.push({ file: `${chart.dir}/${rel}`, line: 1, message: `${rel} is missing` });
@@ -136,31 +189,7 @@ export function checkChartStructure(root: string, chart: ChartInfo, envs: Env[],
       });
     }
   }
-  const testsDir = join(root, chart.dir, 'templates/tests');
-  if (!chart.library && (!existsSync(testsDir) || readdirSync(testsDir).length === 0)) {
-    problems.push({
-      file: `${chart.dir}/templates/tests`,
-      line: 1,
-      message: 'no helm test hook: add templates/tests/<name>.yaml with helm.sh/hook: test',
-    });
-  }
-  const ciDir = join(root, chart.dir, 'ci');
-  if (!chart.library && (!existsSync(ciDir) || !readdirSync(ciDir).some((f) => f.endsWith('-values.yaml')))) {
-    problems.push({ file: `${chart.dir}/ci`, line: 1, message: 'no ci/*-values.yaml files for chart-testing' });
-  }
-  const helpersPath = join(root, chart.dir, 'templates/_helpers.tpl');
-  if (!chart.library && existsSync(helpersPath)) {
-    const helpers = readFileSync(helpersPath, 'utf8');
-    for (const name of ['name', 'fullname', 'labels', 'selectorLabels', 'validateValues']) {
-      if (!helpers.includes(`define "${chart.name}.${name}"`)) {
-        problems.push({
-          file: `${chart.dir}/templates/_helpers.tpl`,
-          line: 1,
-          message: `named template "${chart.name}.${name}" is not defined`,
-        });
-      }
-    }
-  }
+  if (!chart.library) findings.push(...checkTestedAndDocumented(root, chart, catalog));
   if (problems.length === 0) {
     findings.push(
       finding(structure, {
@@ -216,24 +245,58 @@ export interface RenderDeps {
 const RENDER_API_VERSIONS = ['monitoring.coreos.com/v1'];
 
 /**
- * `helm template` of a chart for an environment as validate renders it, and as the committed
- * renders (scripts/render-charts.mjs) are made: the environment's values file, the release name
- * and namespace of todoctl.yaml, the CRD-guarded templates included.
+ * One render of a chart: for an environment (values.yaml, then the environment's values file
+ * when the chart has one) or for a chart-testing file (ci/<name>-values.yaml).
+ */
+export interface RenderJob {
+  /** The environment; null for a ci/*-values.yaml render. */
+  env: Env | null;
+  /** Values files layered over values.yaml, relative to the chart folder (may be empty). */
+  valuesFiles: string[];
+  /** What the render is called in messages: the environment, or the ci values file. */
+  label: string;
+}
+
+/** The renders validate runs for a chart: each environment, then each ci/*-values.yaml. */
+export function renderJobs(root: string, chart: ChartInfo, envs: Env[], envValuesFile: (env: Env) => string): RenderJob[] {
+  const jobs: RenderJob[] = envs.map((env) => {
+    const file = envValuesFile(env);
+    return { env, valuesFiles: existsSync(join(root, chart.dir, file)) ? [file] : [], label: env };
+  });
+  const ciDir = join(root, chart.dir, 'ci');
+  if (isDirectory(ciDir)) {
+    for (const file of readdirSync(ciDir).sort()) {
+      if (/-values\.ya?ml$/.test(file)) jobs.push({ env: null, valuesFiles: [`ci/${file}`], label: `ci/${file}` });
+    }
+  }
+  return jobs;
+}
+
+/**
+ * `helm template` of a chart as validate renders it, and as the committed renders
+ * (scripts/render-charts.mjs) are made: values.yaml plus `valuesFiles` (chart-relative), the
+ * release name and namespace of todoctl.yaml, the CRD-guarded templates included.
  */
 export function renderChart(
   deps: RenderDeps,
   root: string,
   chart: ChartInfo,
-  env: Env,
+  valuesFiles: string[],
   target: RenderTarget,
 ): Promise<RunResult> {
   const chartDir = join(root, chart.dir);
   return deps.helm.template(target.release, chartDir, {
     namespace: target.namespace,
-    valuesFiles: [join(chartDir, `values-${env}.yaml`)],
+    valuesFiles: valuesFiles.map((f) => join(chartDir, f)),
     apiVersions: RENDER_API_VERSIONS,
     kubeVersion: deps.kubeVersion,
   });
+}
+
+/** A path helm prints (`<chart name>/templates/x.yaml`) as a repository-relative path. */
+export function chartPath(chart: ChartInfo, source: string): string {
+  if (source.startsWith(`${chart.name}/`)) return posix.join(chart.dir, source.slice(chart.name.length + 1));
+  return source;
 }
 
 /** Maps a helm problem to a repository-relative file and line. */
@@ -246,8 +309,8 @@ function problemLocation(
 ): { file: string; line: number } {
   if (problem.source.startsWith('values:')) {
     const pointer = problem.source.slice('values:'.length).split('/').filter(Boolean);
-    const envValues = `${chart.dir}/${valuesFile}`;
-    for (const candidate of [envValues, `${chart.dir}/values.yaml`]) {
+    const envValues = posix.join(chart.dir, valuesFile);
+    for (const candidate of [envValues, posix.join(chart.dir, 'values.yaml')]) {
       const text = files.read(candidate);
       if (text && lineOfKey(text, pointer[pointer.length - 1] ?? '') !== null)
         return { file: candidate, line: lineOfYamlPath(text, pointer) };
@@ -256,23 +319,24 @@ function problemLocation(
   }
   if (isAbsolute(problem.source)) {
     const rel = relative(root, problem.source);
-    return { file: rel.startsWith('..') ? `${chart.dir}/${valuesFile}` : rel, line: Math.max(1, problem.line) };
+    return { file: rel.startsWith('..') ? posix.join(chart.dir, valuesFile) : rel, line: Math.max(1, problem.line) };
   }
-  const source = problem.source.startsWith(`${chart.name}/`)
-    ? `${chart.dir}/${problem.source.slice(chart.name.length + 1)}`
-    : problem.source;
-  return { file: existsSync(join(root, source)) ? source : `${chart.dir}/${valuesFile}`, line: Math.max(1, problem.line) };
+  const source = chartPath(chart, problem.source);
+  return {
+    file: existsSync(join(root, source)) ? source : posix.join(chart.dir, valuesFile),
+    line: Math.max(1, problem.line),
+  };
 }
 
 /**
- * TODO-HELM-001 (lint) and TODO-HELM-002 (template) for one chart and environment, then every
+ * TODO-HELM-001 (lint) and TODO-HELM-002 (template) for one render of a chart, then every
  * manifest rule on the rendered objects. MissingToolError (helm missing) propagates to the caller.
  */
 export async function validateChartEnv(
   deps: RenderDeps,
   root: string,
   chart: ChartInfo,
-  env: Env,
+  job: RenderJob,
   target: RenderTarget,
   catalog: Catalog,
   evaluator: CelRuleEvaluator,
@@ -280,47 +344,36 @@ export async function validateChartEnv(
 ): Promise<Finding[]> {
   const lint = ruleById(catalog, 'TODO-HELM-001');
   const render = ruleById(catalog, 'TODO-HELM-002');
-  const valuesFile = `values-${env}.yaml`;
-  const base = { resource: chart.name, chart: chart.name, env };
-  if (!existsSync(join(root, chart.dir, valuesFile))) {
-    const message = `${chart.name}: ${valuesFile} is missing, so the chart cannot be rendered for ${env}.`;
-    return [
-      finding(render, {
-        ...base,
-        status: 'fail',
-        file: `${chart.dir}/${valuesFile}`,
-        line: 1,
-        message,
-        fix: `Create ${chart.dir}/${valuesFile} with the ${env} overrides.`,
-      }),
-      finding(lint, { ...base, status: 'not-evaluated', file: `${chart.dir}/${valuesFile}`, line: 1, message }),
-    ];
-  }
+  const { env, label } = job;
+  // Where a values problem is reported: the file layered over values.yaml, else values.yaml.
+  const valuesFile = job.valuesFiles[0] ?? 'values.yaml';
+  const base = { resource: chart.name, chart: chart.name, env, ...(env ? {} : { values: label }) };
   const chartDir = join(root, chart.dir);
-  const valuesPath = join(chartDir, valuesFile);
+  const valuesPaths = job.valuesFiles.map((f) => join(chartDir, f));
   const [lintResult, templateResult] = await Promise.all([
-    deps.helm.lint(chartDir, { valuesFiles: [valuesPath], kubeVersion: deps.kubeVersion }),
-    renderChart(deps, root, chart, env, target),
+    deps.helm.lint(chartDir, { valuesFiles: valuesPaths, kubeVersion: deps.kubeVersion }),
+    renderChart(deps, root, chart, job.valuesFiles, target),
   ]);
   const findings: Finding[] = [];
   const failAt = (rule: Rule, where: { file: string; line: number }, message: string) =>
     finding(rule, { ...base, status: 'fail', file: where.file, line: where.line, message });
-  /** A verdict on the whole chart for this environment, at line 1 of `file`. */
+  /** A verdict on the whole chart for this render, at line 1 of `file`. */
   const onChart = (rule: Rule, status: Finding['status'], file: string, message: string) =>
     finding(rule, { ...base, status, file, line: 1, message });
+  const chartYaml = posix.join(chart.dir, 'Chart.yaml');
 
   if (lintResult.exitCode === 0) {
-    findings.push(onChart(lint, 'pass', `${chart.dir}/Chart.yaml`, `helm lint --strict passes for ${chart.name} (${env}).`));
+    findings.push(onChart(lint, 'pass', chartYaml, `helm lint --strict passes for ${chart.name} (${label}).`));
   } else {
     const output = `${lintResult.stdout}\n${lintResult.stderr}`;
-    // A schema violation spans several lines; report it once, at the key in the environment's values file.
+    // A schema violation spans several lines; report it once, at the key in the layered values file.
     const schemaProblems = /values don't meet the specifications/.test(output)
       ? parseHelmError(output, chart.name, valuesFile)
       : [];
     for (const problem of schemaProblems) {
       const where = problemLocation(root, chart, valuesFile, problem, files);
       const detail = /at '[^']*'[^\n]*/.exec(output)?.[0] ?? 'values do not match values.schema.json';
-      findings.push(failAt(lint, where, `helm lint (${env}): ${detail}`));
+      findings.push(failAt(lint, where, `helm lint (${label}): ${detail}`));
     }
     const lines = schemaProblems.length > 0 ? [] : output.split('\n').filter((l) => /^\[(ERROR|WARNING)\]/.test(l));
     const problems =
@@ -331,47 +384,57 @@ export async function validateChartEnv(
       const where =
         fileMatch && fileMatch[1] && !fileMatch[1].endsWith('/') && existsSync(join(chartDir, fileMatch[1]))
           ? {
-              file: `${chart.dir}/${fileMatch[1]}`,
+              file: posix.join(chart.dir, fileMatch[1]),
               line: problem.line > 0 && problem.source.includes(fileMatch[1]) ? problem.line : 1,
             }
           : problemLocation(root, chart, valuesFile, problem, files);
-      findings.push(failAt(lint, where, `helm lint (${env}): ${line.trim()}`));
+      findings.push(failAt(lint, where, `helm lint (${label}): ${line.trim()}`));
     }
   }
 
   if (templateResult.exitCode !== 0) {
     for (const problem of parseHelmError(templateResult.stderr, chart.name, valuesFile)) {
       const where = problemLocation(root, chart, valuesFile, problem, files);
-      findings.push(failAt(render, where, `${chart.name} does not render for ${env}: ${problem.message}`));
+      findings.push(failAt(render, where, `${chart.name} does not render for ${label}: ${problem.message}`));
     }
     // Manifest rules cannot run without rendered objects.
-    const message = `manifest rules were not evaluated for ${chart.name} (${env}) because the chart does not render.`;
-    findings.push(onChart(render, 'not-evaluated', `${chart.dir}/${valuesFile}`, message));
+    const message = `manifest rules were not evaluated for ${chart.name} (${label}) because the chart does not render.`;
+    findings.push(onChart(render, 'not-evaluated', posix.join(chart.dir, valuesFile), message));
     return findings;
   }
   const { objects, problems } = parseRendered(templateResult.stdout);
   for (const problem of problems) {
     const where = problemLocation(root, chart, valuesFile, problem, files);
-    findings.push(failAt(render, where, `${chart.name} (${env}): ${problem.message}`));
+    findings.push(failAt(render, where, `${chart.name} (${label}): ${problem.message}`));
+  }
+  if (objects.length === 0) {
+    // Nothing rendered means no manifest rule ran: say so instead of passing silently.
+    findings.push(
+      onChart(
+        render,
+        'fail',
+        posix.join(chart.dir, valuesFile),
+        `${chart.name} renders no Kubernetes objects for ${label}, so no manifest rule was checked.`,
+      ),
+    );
+    return findings;
   }
   if (problems.length === 0) {
-    const message = `helm template renders ${objects.length} objects for ${chart.name} (${env}).`;
-    findings.push(onChart(render, 'pass', `${chart.dir}/Chart.yaml`, message));
+    const message = `helm template renders ${objects.length} objects for ${chart.name} (${label}).`;
+    findings.push(onChart(render, 'pass', chartYaml, message));
   }
-  const parent = chart.dir.slice(0, chart.dir.length - chart.name.length);
-  findings.push(
-    ...evaluateManifests(
-      catalog,
-      evaluator,
-      {
-        objects: objects.map((o) => ({ object: o.object, file: o.source ? `${parent}${o.source}` : `${chart.dir}/Chart.yaml` })),
-        env,
-        chart: chart.name,
-        valuesFiles: [`${chart.dir}/${valuesFile}`, `${chart.dir}/values.yaml`],
-      },
-      files,
-    ),
+  const manifestFindings = evaluateManifests(
+    catalog,
+    evaluator,
+    {
+      objects: objects.map((o) => ({ object: o.object, file: o.source ? chartPath(chart, o.source) : chartYaml })),
+      env,
+      chart: chart.name,
+      valuesFiles: [...job.valuesFiles.map((f) => posix.join(chart.dir, f)), posix.join(chart.dir, 'values.yaml')],
+    },
+    files,
   );
+  findings.push(...(env ? manifestFindings : manifestFindings.map((f) => ({ ...f, values: label }))));
   return findings;
 }
 
@@ -504,4 +567,115 @@ export function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The charts validate checks, and failing findings for any it was told about but cannot check:
+ * todoctl.yaml's releases[].chart (plus the local libraries they depend on) when given, else
+ * every chart of the repository.
+ */
+export function locateCharts(
+  root: string,
+  files: readonly string[],
+  options: { charts?: string[] | undefined; chartsSource?: string | undefined },
+  catalog: Catalog,
+): { charts: ChartInfo[]; findings: Finding[]; unchecked: string[] } {
+  const discovered = discoverCharts(root, files);
+  if (!options.charts) return { charts: discovered, findings: [], unchecked: [] };
+  const render = ruleById(catalog, 'TODO-HELM-002');
+  const source = options.chartsSource ?? 'todoctl.yaml';
+  const findings: Finding[] = [];
+  const dirs: string[] = [];
+  const queue = options.charts.map((dir, index) => ({
+    dir: posix.normalize(dir.replace(/\\/g, '/')).replace(/\/$/, ''),
+    index: index as number | null,
+  }));
+  let sourceText: string | null | undefined;
+  const lineOf = (index: number | null) => {
+    if (index === null) return 1;
+    if (sourceText === undefined) sourceText = existsSync(join(root, source)) ? readFileSync(join(root, source), 'utf8') : null;
+    return sourceText === null ? 1 : lineOfYamlPath(sourceText, ['releases', index, 'chart']);
+  };
+  while (queue.length > 0) {
+    const { dir, index } = queue.shift()!;
+    if (dirs.includes(dir)) continue;
+    const chartYaml = join(root, dir, 'Chart.yaml');
+    if (dir.startsWith('..') || isAbsolute(dir) || !existsSync(chartYaml)) {
+      const nearby = discovered.map((c) => c.dir).filter((d) => posix.basename(d) === posix.basename(dir));
+      findings.push(
+        finding(render, {
+          status: 'fail',
+          file: source,
+          line: lineOf(index),
+          resource: dir,
+          env: null,
+          message: `${source} deploys the chart ${dir}, but ${dir}/Chart.yaml does not exist in this repository, so it was not checked.`,
+          fix:
+            nearby.length > 0
+              ? `Point releases[].chart at ${nearby.join(' or ')} in ${source}.`
+              : `Point releases[].chart in ${source} at a folder holding a Chart.yaml (charts found: ${discovered.map((c) => c.dir).join(', ') || 'none'}).`,
+        }),
+      );
+      continue;
+    }
+    dirs.push(dir);
+    for (const dep of localDependencyPaths(readFileSync(chartYaml, 'utf8')))
+      queue.push({ dir: posix.normalize(posix.join(dir, dep)), index: null });
+  }
+  const charts = dirs.sort().map((dir) => chartAt(root, dir));
+  const unchecked = discovered.map((c) => c.dir).filter((d) => !dirs.includes(d));
+  return { charts, findings, unchecked };
+}
+
+/**
+ * TODO-HELM-007: a chart that ships a rule catalog (the infrastructure chart turns it into
+ * ValidatingAdmissionPolicies) ships the very catalog validate judges by.
+ */
+export function checkPolicyCopies(
+  root: string,
+  chart: ChartInfo,
+  files: readonly string[],
+  catalogPath: string,
+  catalog: Catalog,
+): Finding[] {
+  const rule = catalog.rules.find((r) => r.id === 'TODO-HELM-007');
+  if (!rule) return [];
+  const inChart = files.filter(
+    (f) => f.startsWith(`${chart.dir}/`) && /\.ya?ml$/.test(f) && !f.startsWith(`${chart.dir}/templates/`),
+  );
+  let source: string | null = null;
+  const findings: Finding[] = [];
+  for (const file of inChart) {
+    let text: string;
+    try {
+      text = readFileSync(join(root, file), 'utf8');
+    } catch {
+      continue;
+    }
+    if (!/^kind:\s*RuleCatalog\s*$/m.test(text)) continue;
+    source ??= readFileSync(catalogPath, 'utf8');
+    const same = text === source;
+    const catalogName = catalogPath.startsWith(root) ? relative(root, catalogPath) : 'the catalog todoctl ships';
+    findings.push(
+      finding(rule, {
+        status: same ? 'pass' : 'fail',
+        file,
+        line: same ? 1 : firstDifferentLine(text, source),
+        resource: chart.name,
+        chart: chart.name,
+        env: null,
+        message: same
+          ? `${file} is the same catalog as ${catalogName}.`
+          : `${file} differs from ${catalogName} (from line ${firstDifferentLine(text, source)}): the cluster would enforce other rules than validate.`,
+      }),
+    );
+  }
+  return findings;
+}
+
+function firstDifferentLine(a: string, b: string): number {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if (x[i] !== y[i]) return i + 1;
+  return 1;
 }

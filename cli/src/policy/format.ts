@@ -19,7 +19,7 @@ export function formatSarif(report: ValidationReport, rules: Rule[], toolVersion
     .filter((f) => f.status === 'fail' || f.status === 'exempt')
     .map((f) => {
       const fingerprint = createHash('sha256')
-        .update([f.rule, f.file, f.resource, f.env ?? ''].join('|'))
+        .update([f.rule, f.file, f.resource, f.env ?? f.values ?? ''].join('|'))
         .digest('hex');
       return {
         ruleId: f.rule,
@@ -35,7 +35,12 @@ export function formatSarif(report: ValidationReport, rules: Rule[], toolVersion
           },
         ],
         partialFingerprints: { primaryLocationLineHash: `${fingerprint}:1` },
-        properties: { env: f.env, resource: f.resource, ...(f.chart ? { chart: f.chart } : {}) },
+        properties: {
+          env: f.env,
+          resource: f.resource,
+          ...(f.chart ? { chart: f.chart } : {}),
+          ...(f.values ? { values: f.values } : {}),
+        },
         ...(f.status === 'exempt' && f.exemption
           ? {
               suppressions: [
@@ -103,7 +108,7 @@ export function formatJunit(report: ValidationReport): string {
     const failures = findings.filter((f) => f.status === 'fail').length;
     const skipped = findings.filter((f) => f.status === 'exempt' || f.status === 'not-evaluated').length;
     const cases = findings.map((f) => {
-      const name = xml(`${f.resource}${f.env ? ` [${f.env}]` : ''} ${f.file}:${f.line}`);
+      const name = xml(`${f.resource}${f.env ? ` [${f.env}]` : f.values ? ` [${f.values}]` : ''} ${f.file}:${f.line}`);
       const body =
         f.status === 'fail'
           ? `<failure message="${xml(f.message)}" type="${f.severity}">${xml(`${f.file}:${f.line}\n${f.message}\nFix: ${f.fix}`)}</failure>`
@@ -126,20 +131,41 @@ export function formatText(
   options: { color?: (kind: 'fail' | 'exempt' | 'muted' | 'ok', s: string) => string } = {},
 ): string {
   const paint = options.color ?? ((_k, s) => s);
-  const interesting = report.findings.filter((f) => f.status !== 'pass');
-  const byFile = new Map<string, Finding[]>();
-  for (const f of interesting) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  // One line per defect: the same verdict at the same place in several renders (a chart with
+  // values.yaml only renders alike for every environment) lists its renders together.
+  const groups = new Map<string, { finding: Finding; message: string; renders: string[] }>();
+  for (const f of report.findings) {
+    if (f.status === 'pass') continue;
+    const render = f.env ?? f.values ?? null;
+    const message = render ? f.message.split(` (${render})`).join('') : f.message;
+    const key = [f.status, f.file, f.line, f.rule, f.resource, message].join('\u0000');
+    const group = groups.get(key);
+    if (group) {
+      if (render && !group.renders.includes(render)) group.renders.push(render);
+    } else {
+      groups.set(key, { finding: f, message, renders: render ? [render] : [] });
+    }
+  }
+  const byFile = new Map<string, { finding: Finding; message: string; renders: string[] }[]>();
+  for (const g of groups.values()) byFile.set(g.finding.file, [...(byFile.get(g.finding.file) ?? []), g]);
+  const renderOrder = (r: string) => {
+    const i = (report.summary.envs as string[]).indexOf(r);
+    return i >= 0 ? i : report.summary.envs.length;
+  };
   const lines: string[] = [];
   for (const [file, findings] of [...byFile.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     lines.push(file);
-    for (const f of findings.sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule))) {
+    for (const { finding: f, message, renders } of findings.sort(
+      (a, b) => a.finding.line - b.finding.line || a.finding.rule.localeCompare(b.finding.rule),
+    )) {
+      const where = renders.sort((a, b) => renderOrder(a) - renderOrder(b) || a.localeCompare(b)).join(', ');
       const tag =
         f.status === 'fail'
           ? paint('fail', f.severity.toUpperCase())
           : f.status === 'exempt'
             ? paint('exempt', 'EXEMPT')
             : paint('muted', 'NOT-EVALUATED');
-      lines.push(`  ${file}:${f.line}  ${tag}  ${f.rule}${f.env ? ` [${f.env}]` : ''}  ${f.message}`);
+      lines.push(`  ${file}:${f.line}  ${tag}  ${f.rule}${where ? ` [${where}]` : ''}  ${message}`);
       if (f.status === 'fail') lines.push(paint('muted', `      fix: ${f.fix}`));
       if (f.status === 'exempt' && f.exemption)
         lines.push(paint('muted', `      exempt until ${f.exemption.expires}: ${f.exemption.reason}`));

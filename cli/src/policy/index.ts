@@ -19,17 +19,24 @@ import {
   buildDependencies,
   chartWeight,
   checkChartStructure,
+  checkPolicyCopies,
+  locateCharts,
+  renderJobs,
   lintLibrary,
   checkVersionBump,
-  discoverCharts,
   validateChartEnv,
   type ChartInfo,
 } from './charts.js';
+import { isDockerfile } from './dockerfile.js';
+import { checkDuplicateKeys } from './yaml-keys.js';
 import { applyExemptions } from './exemptions.js';
+import { GitClient } from '../clients/git.js';
 import { MissingToolError } from '../runtime/errors.js';
+import { ExecaRunner } from '../runtime/runner.js';
 import { FileCache } from './locate.js';
 import { checkDockerfiles, checkDotenv, checkManualYaml, checkSecrets, checkServiceEnv, listRepoFiles } from './repo.js';
 import {
+  type Env,
   type Finding,
   type PolicyDeps,
   type Scope,
@@ -52,8 +59,21 @@ export {
 } from './catalog.js';
 export type { Catalog, Exemption, Rule } from './catalog.js';
 export { CelRuleEvaluator } from './cel.js';
-export { buildDependencies, discoverCharts, renderChart, type ChartInfo } from './charts.js';
+export { buildDependencies, discoverCharts, renderChart, renderJobs, type ChartInfo, type RenderJob } from './charts.js';
+export { duplicateKeys } from './yaml-keys.js';
 export { exitCodeFor, formatJunit, formatSarif, formatText, reportData } from './format.js';
+
+/**
+ * The files of the repository at `root` as validate sees them (git's tracked and untracked
+ * files, not ignored, minus the catalog's ignorePaths; a directory walk without git).
+ */
+export async function repositoryFiles(
+  root: string,
+  git: GitClient = new GitClient(new ExecaRunner(process.env.PATH ?? '')),
+): Promise<string[]> {
+  const catalog = await loadCatalog(catalogPathOf(root));
+  return (await listRepoFiles(git, root, catalog)).scan;
+}
 
 /** The rule catalog (`--list-rules`): `<root>/policies/rules.yaml` if present, else the one todoctl ships. */
 export async function listRules(root?: string): Promise<Rule[]> {
@@ -169,12 +189,47 @@ export async function validateRepository(deps: PolicyDeps, options: ValidateOpti
   }
 
   const files = new FileCache(root);
-  const charts = scopes.has('chart') || scopes.has('manifest') ? discoverCharts(root) : [];
+  const envValuesFile = options.envValuesFile ?? ((env: Env) => `values-${env}.yaml`);
+  // One listing of the repository (git's view: tracked and untracked, not ignored) serves chart
+  // discovery and the repository and Dockerfile rules.
+  const repoFiles = await listRepoFiles(deps.git, root, catalog);
+  if (repoFiles.tracked === null)
+    warnings.push('git is not available or this is not a git repository: scanned the working tree instead of tracked files');
+  const wantCharts = scopes.has('chart') || scopes.has('manifest');
+  const located = wantCharts ? locateCharts(root, repoFiles.scan, options, catalog) : { charts: [], findings: [], unchecked: [] };
+  const charts = located.charts;
+  findings.push(...located.findings);
+  if (located.unchecked.length > 0)
+    warnings.push(
+      `charts not deployed by ${options.chartsSource ?? 'todoctl.yaml'} were not checked: ${located.unchecked.join(', ')}`,
+    );
+  const dockerfiles = repoFiles.scan.filter(isDockerfile);
+  if (
+    charts.length === 0 &&
+    located.findings.length === 0 &&
+    (wantCharts || scopes.has('dockerfile')) &&
+    dockerfiles.length === 0
+  ) {
+    // Passing an empty folder would be a silent pass: a usage error names what was looked for.
+    return {
+      summary: summarize([], catalog, [], envs, started),
+      findings: [],
+      toolErrors: [
+        {
+          code: 'NOTHING_TO_CHECK',
+          message: `nothing to check in ${root}: no Chart.yaml and no Dockerfile (outside hidden, vendored and ignored folders)`,
+        },
+      ],
+      warnings,
+      rules: catalog.rules,
+    };
+  }
 
   if (charts.length > 0) {
     for (const chart of charts) {
-      findings.push(...checkChartStructure(root, chart, envs, catalog));
+      findings.push(...checkChartStructure(root, chart, envs, catalog, envValuesFile));
       findings.push(...(await checkVersionBump(deps.git, root, chart, options.base, catalog)));
+      findings.push(...checkPolicyCopies(root, chart, repoFiles.scan, catalogPath, catalog));
     }
     const renderDeps = { helm: deps.helm, kubeVersion: options.kubeVersion };
     let helmMissing: MissingToolError | null = null;
@@ -185,7 +240,7 @@ export async function validateRepository(deps: PolicyDeps, options: ValidateOpti
       // library each pack their own copy, so the builds run side by side.
       const built = await Promise.all(charts.map((chart) => buildDependencies(deps.helm, root, chart, catalog)));
       charts.forEach((chart, i) => {
-        if (built[i]!.length > 0) unbuilt.add(chart.name);
+        if (built[i]!.length > 0) unbuilt.add(chart.dir);
       });
       findings.push(...built.flat());
       const libraries = charts.filter((c) => c.library);
@@ -195,11 +250,11 @@ export async function validateRepository(deps: PolicyDeps, options: ValidateOpti
       helmMissing = error;
     }
     // Heaviest charts first, so the last jobs to finish are short ones and no core idles at the end.
-    const weights = new Map(rendered.map((chart) => [chart.name, chartWeight(root, chart)]));
+    const weights = new Map(rendered.map((chart) => [chart.dir, chartWeight(root, chart)]));
     const jobs = rendered
-      .filter((chart) => !unbuilt.has(chart.name))
-      .flatMap((chart) => envs.map((env) => ({ chart, env })))
-      .sort((a, b) => (weights.get(b.chart.name) ?? 0) - (weights.get(a.chart.name) ?? 0));
+      .filter((chart) => !unbuilt.has(chart.dir))
+      .flatMap((chart) => renderJobs(root, chart, envs, envValuesFile).map((job) => ({ chart, job })))
+      .sort((a, b) => (weights.get(b.chart.dir) ?? 0) - (weights.get(a.chart.dir) ?? 0));
     // One job per core (at least two): each runs helm lint and helm template concurrently.
     // No separate `helm version` probe: the first call that cannot start reports helm missing.
     const results: Finding[][] = new Array(jobs.length);
@@ -207,11 +262,12 @@ export async function validateRepository(deps: PolicyDeps, options: ValidateOpti
     const worker = async () => {
       while (next < jobs.length && !helmMissing) {
         const i = next++;
-        const { chart, env } = jobs[i]!;
-        log(`rendering ${chart.name} (${env})`);
+        const { chart, job } = jobs[i]!;
+        log(`rendering ${chart.dir} (${job.label})`);
         try {
-          const target = options.renderTarget(chart, env);
-          results[i] = await validateChartEnv(renderDeps, root, chart, env, target, catalog, evaluator, files);
+          // A ci/*-values.yaml render goes where the first environment's does.
+          const target = options.renderTarget(chart, job.env ?? envs[0]!);
+          results[i] = await validateChartEnv(renderDeps, root, chart, job, target, catalog, evaluator, files);
         } catch (error) {
           if (!(error instanceof MissingToolError)) throw error;
           helmMissing = error;
@@ -245,17 +301,20 @@ export async function validateRepository(deps: PolicyDeps, options: ValidateOpti
     }
   }
 
-  if (scopes.has('repo') || scopes.has('dockerfile')) {
-    const repoFiles = await listRepoFiles(deps.git, root, catalog);
-    if (repoFiles.tracked === null)
-      warnings.push('git is not available or this is not a git repository: scanned the working tree instead of tracked files');
-    if (scopes.has('dockerfile')) findings.push(...checkDockerfiles(root, repoFiles, catalog));
-    if (scopes.has('repo')) {
-      findings.push(...checkDotenv(repoFiles, catalog));
-      findings.push(...checkServiceEnv(root, repoFiles, catalog));
-      findings.push(...checkManualYaml(root, repoFiles, catalog));
-      findings.push(...checkSecrets(root, repoFiles, catalog));
-    }
+  if (scopes.has('repo') || wantCharts) findings.push(...checkDuplicateKeys(root, repoFiles, charts, catalog));
+  if (scopes.has('dockerfile')) findings.push(...checkDockerfiles(root, repoFiles, catalog));
+  if (scopes.has('repo')) {
+    findings.push(...checkDotenv(repoFiles, catalog));
+    findings.push(...checkServiceEnv(root, repoFiles, catalog));
+    findings.push(
+      ...checkManualYaml(
+        root,
+        repoFiles,
+        catalog,
+        charts.map((c) => c.dir),
+      ),
+    );
+    findings.push(...checkSecrets(root, repoFiles, catalog));
   }
 
   findings.push(...(options.extraFindings ?? []));

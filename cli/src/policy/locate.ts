@@ -4,7 +4,8 @@ import { join } from 'node:path';
 /** Caches file text reads for line lookups. */
 export class FileCache {
   private readonly cache = new Map<string, string | null>();
-  constructor(private readonly root: string) {}
+  /** @param root the folder repository-relative paths are read from */
+  constructor(readonly root: string) {}
 
   /** Text of a repository-relative file, or null when it cannot be read. */
   read(relPath: string): string | null {
@@ -40,27 +41,42 @@ export interface LocateInput {
 }
 
 /**
- * Where a human fixes a finding on a rendered object: the key in the template; when the
- * template takes it from values (toYaml), the key in the most specific values file; else the
- * object's `kind:` line in the template.
+ * The lines of the template document that renders an object of `kind`: a template may hold
+ * several documents (a Secret, a ConfigMap and a Deployment), and a key is looked up in the
+ * object's own. The whole template when no document declares the kind literally.
+ */
+function documentOf(template: string, kind: string | undefined): { lines: string[]; offset: number; kindLine: number | null } {
+  const lines = template.split('\n');
+  if (!kind) return { lines, offset: 0, kindLine: null };
+  const kindRe = new RegExp(`^kind:\\s*["']?${kind}["']?\\s*$`);
+  const at = lines.findIndex((l) => kindRe.test(l));
+  if (at < 0) return { lines, offset: 0, kindLine: null };
+  let start = at;
+  while (start > 0 && !/^---/.test(lines[start - 1]!)) start--;
+  let end = at + 1;
+  while (end < lines.length && !/^---/.test(lines[end]!)) end++;
+  return { lines: lines.slice(start, end), offset: start, kindLine: at + 1 };
+}
+
+/**
+ * Where a human fixes a finding on a rendered object: the key in the object's document of the
+ * template; when the template takes it from values (toYaml), the key in the most specific
+ * values file; else the object's `kind:` line in the template.
  */
 export function locate(files: FileCache, input: LocateInput): { file: string; line: number } {
   const template = files.read(input.template);
-  if (input.key && template) {
-    const line = lineOfKey(template, input.key);
-    if (line) return { file: input.template, line };
+  const doc = template === null ? null : documentOf(template, input.kind);
+  if (input.key && input.key !== 'kind' && doc) {
+    const line = lineOfKey(doc.lines.join('\n'), input.key);
+    if (line) return { file: input.template, line: line + doc.offset };
   }
-  if (input.key) {
+  if (input.key && input.key !== 'kind') {
     for (const valuesFile of input.valuesFiles) {
       const text = files.read(valuesFile);
       const line = text ? lineOfKey(text, input.key) : null;
       if (line) return { file: valuesFile, line };
     }
   }
-  if (template && input.kind) {
-    const lines = template.split('\n');
-    const i = lines.findIndex((l) => new RegExp(`^kind:\\s*${input.kind}\\s*$`).test(l));
-    if (i >= 0) return { file: input.template, line: i + 1 };
-  }
+  if (doc?.kindLine) return { file: input.template, line: doc.kindLine };
   return { file: input.template, line: 1 };
 }

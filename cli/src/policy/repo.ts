@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Catalog, Rule } from './catalog.js';
-import { checkDockerfile, isDockerfile } from './dockerfile.js';
+import { checkDockerfile, isDockerfile, readDockerignore } from './dockerfile.js';
 import { globToRegExp } from './exemptions.js';
-import { scanText } from './secrets.js';
+import { scanText, SECRET_RULES } from './secrets.js';
 import type { GitClient } from '../clients/git.js';
 import type { Finding } from './types.js';
 
@@ -52,9 +52,14 @@ function make(rule: Rule, status: Finding['status'], file: string, line: number,
 }
 
 const ENV_FILE = /(^|\/)\.env(\.[^/]*)?$/;
-const ENV_TEMPLATE = /(^|\/)\.env\.(example|sample|template|dist)$/;
+/**
+ * Templates meant to be tracked: .env.example, .env.<name>.example (.env.local.example,
+ * .env.phase3.example), .env.sample, .env.template, .env.dist and <name>.env.example. They hold
+ * placeholders; the TODO-SEC rules scan them like any tracked file for real values.
+ */
+const ENV_TEMPLATE = /(^|\/)[^/]*\.env(\.[^/]+)*\.(example|sample|template|dist)$/;
 
-/** TODO-REPO-001: .env ignored and no .env file tracked. */
+/** TODO-REPO-001: .env ignored and no .env file (other than a template) tracked. */
 export function checkDotenv(files: RepoFiles, catalog: Catalog): Finding[] {
   const rule = ruleOf(catalog, 'TODO-REPO-001');
   if (files.tracked === null)
@@ -75,7 +80,9 @@ export function checkDotenv(files: RepoFiles, catalog: Catalog): Finding[] {
   if (files.envIgnored === false)
     findings.push(make(rule, 'fail', '.gitignore', 1, '.env', '.env is not ignored by .gitignore.'));
   if (findings.length === 0)
-    findings.push(make(rule, 'pass', '.gitignore', 1, '.env', '.env is gitignored and no .env file is tracked.'));
+    findings.push(
+      make(rule, 'pass', '.gitignore', 1, '.env', '.env is gitignored and no .env file (other than a template) is tracked.'),
+    );
   return findings;
 }
 
@@ -235,18 +242,23 @@ function readSmallText(root: string, file: string, maxBytes: number): string | n
   }
 }
 
-/** TODO-REPO-004: Kubernetes objects in YAML files outside charts/. */
-export function checkManualYaml(root: string, files: RepoFiles, catalog: Catalog): Finding[] {
+/**
+ * TODO-REPO-004: Kubernetes objects in YAML files outside the charts. Manifests helm generated
+ * (committed renders, whose documents carry helm's `# Source:` comment) are not hand-written.
+ */
+export function checkManualYaml(root: string, files: RepoFiles, catalog: Catalog, chartDirs: string[] = ['charts']): Finding[] {
   const rule = ruleOf(catalog, 'TODO-REPO-004');
   const findings: Finding[] = [];
+  const inChart = (file: string) => chartDirs.some((dir) => dir === '.' || file.startsWith(`${dir}/`));
   for (const file of files.scan) {
-    if (!/\.ya?ml$/.test(file) || file.startsWith('charts/') || file.startsWith('policies/')) continue;
+    if (!/\.ya?ml$/.test(file) || inChart(file) || file.startsWith('policies/')) continue;
     const text = readSmallText(root, file, 1_000_000);
     if (text === null || !/^\s*kind:/m.test(text)) continue;
     const docs = parseAllDocuments(text);
     const list = Array.isArray(docs) ? docs : [];
     for (const doc of list) {
       if (doc.errors.length > 0) continue;
+      if (/^# Source: \S+\/templates\//m.test(text.slice(doc.range[0], doc.range[1]))) continue;
       const value = doc.toJS() as { apiVersion?: unknown; kind?: unknown } | null;
       if (
         value &&
@@ -272,13 +284,14 @@ export function checkManualYaml(root: string, files: RepoFiles, catalog: Catalog
       }
     }
   }
-  if (findings.length === 0) findings.push(make(rule, 'pass', 'charts', 1, 'repository', 'No Kubernetes YAML outside charts/.'));
+  if (findings.length === 0)
+    findings.push(make(rule, 'pass', '.', 1, 'repository', 'No hand-written Kubernetes YAML outside the charts.'));
   return findings;
 }
 
 const BINARY = /\.(png|jpe?g|gif|ico|webp|woff2?|ttf|eot|pdf|zip|gz|tgz|wasm|lock)$/i;
 
-/** TODO-SEC-001..005 over every scanned file. */
+/** TODO-SEC-001..006 over every scanned file. */
 export function checkSecrets(root: string, files: RepoFiles, catalog: Catalog): Finding[] {
   const findings: Finding[] = [];
   const failed = new Set<string>();
@@ -292,7 +305,7 @@ export function checkSecrets(root: string, files: RepoFiles, catalog: Catalog): 
       findings.push(make(rule, 'fail', file, hit.line, file, `${hit.description} in ${file}:${hit.line}.`));
     }
   }
-  for (const id of ['TODO-SEC-001', 'TODO-SEC-002', 'TODO-SEC-003', 'TODO-SEC-004', 'TODO-SEC-005']) {
+  for (const id of SECRET_RULES) {
     if (!failed.has(id))
       findings.push(make(ruleOf(catalog, id), 'pass', '.', 1, 'repository', `No match in ${files.scan.length} scanned files.`));
   }
@@ -303,9 +316,18 @@ export function checkSecrets(root: string, files: RepoFiles, catalog: Catalog): 
 export function checkDockerfiles(root: string, files: RepoFiles, catalog: Catalog): Finding[] {
   const findings: Finding[] = [];
   for (const file of files.scan.filter(isDockerfile)) {
-    const dir = dirname(file) === '.' ? '' : `${dirname(file)}/`;
-    const hasDockerignore = existsSync(join(root, `${dir}.dockerignore`)) || existsSync(join(root, `${file}.dockerignore`));
-    findings.push(...checkDockerfile({ path: file, content: readFileSync(join(root, file), 'utf8'), hasDockerignore }, catalog));
+    const ignore = readDockerignore(root, file);
+    findings.push(
+      ...checkDockerfile(
+        {
+          path: file,
+          content: readFileSync(join(root, file), 'utf8'),
+          hasDockerignore: ignore !== null,
+          dockerignore: ignore?.content ?? null,
+        },
+        catalog,
+      ),
+    );
   }
   return findings;
 }

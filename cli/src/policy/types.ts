@@ -24,6 +24,8 @@ export interface Finding {
   env: Env | null;
   /** Chart the finding belongs to, when there is one. */
   chart?: string;
+  /** The chart-testing values file (ci/<name>-values.yaml) the chart was rendered with, for env-less renders. */
+  values?: string;
   message: string;
   fix: string;
   /** Present when status is `exempt`. */
@@ -46,7 +48,7 @@ export interface Summary {
 
 /** A problem with a tool or the input that makes the result incomplete (CLI: exit 2). */
 export interface ToolProblem {
-  code: 'HELM_MISSING' | 'GIT_MISSING' | 'CATALOG_INVALID' | 'TOOL_FAILED';
+  code: 'HELM_MISSING' | 'GIT_MISSING' | 'CATALOG_INVALID' | 'TOOL_FAILED' | 'NOTHING_TO_CHECK';
   message: string;
 }
 
@@ -94,6 +96,15 @@ export interface ValidateOptions {
   exemptionsPath?: string;
   /** Which rule scopes to run. Default: all. */
   scopes?: Scope[];
+  /**
+   * Chart folders (repository-relative) to check: todoctl.yaml's releases[].chart. Default:
+   * every Chart.yaml of the repository outside hidden and vendored folders.
+   */
+  charts?: string[];
+  /** Where the configured chart list came from, for messages (e.g. "todoctl.yaml"). */
+  chartsSource?: string;
+  /** A chart's values file for an environment, relative to the chart. Default values-<env>.yaml. */
+  envValuesFile?: (env: Env) => string;
   /** Include passing findings in the report. Default true. */
   includePasses?: boolean;
   /** Findings judged elsewhere (the built images'), reported and exempted with the rest. */

@@ -17,7 +17,7 @@ import type { Environment, TodoctlConfig } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { localDependencyPaths } from '../../policy/charts.js';
 import { exitCodeFor } from '../../policy/index.js';
-import { chartValues, RENDER_KUBE_VERSION } from '../../project.js';
+import { chartValues, envValuesFileOf, RENDER_KUBE_VERSION } from '../../project.js';
 import { ClusterError, ExitCode, PolicyError, TodoctlError, ToolError, UsageError } from '../../runtime/errors.js';
 import { runSteps, type StepTiming } from '../../runtime/tasks.js';
 import { applySecrets, planSecrets, type SecretPlan, type SecretValues } from '../secrets/plan.js';
@@ -478,7 +478,7 @@ async function sameEnvironment(
  */
 async function planRelease(c: Context, release: ReleaseConfig, namespace: string, tag: string | undefined) {
   const chart = path.join(c.root, release.chart);
-  const valuesFile = path.join(chart, `values-${c.env}.yaml`);
+  const valuesFile = path.join(chart, envValuesFileOf(c.config, c.env));
   const pushed = c.pushed.get(release.name);
   // a pushed image is deployed by its digest (the tag stays, for people)
   const set = tag

@@ -3,9 +3,9 @@ import { shortRunGoEnv } from '../../clients/go-env.js';
 import type { ContainerToolName } from '../../clients/container-tool.js';
 import type { Deps } from '../../deps.js';
 import type { Environment, LoadedConfig } from '../../config.js';
-import { environmentsOf, renderTargetOf, RENDER_KUBE_VERSION } from '../../project.js';
+import { environmentsOf, envValuesFileOf, renderTargetOf, RENDER_KUBE_VERSION } from '../../project.js';
 import { exitCodeFor, listRules, validateRepository, type Rule, type ValidationReport } from '../../policy/index.js';
-import { ExitCode, PolicyError, TodoctlError } from '../../runtime/errors.js';
+import { ExitCode, PolicyError, TodoctlError, UsageError } from '../../runtime/errors.js';
 
 export interface ValidateOptions {
   /** Repository to validate; default: the folder of todoctl.yaml, else the current folder. */
@@ -38,7 +38,13 @@ async function project(deps: Deps, o: ValidateOptions): Promise<{ root: string; 
  */
 export async function runValidate(deps: Deps, o: ValidateOptions): Promise<ValidationReport> {
   const { root, loaded } = await project(deps, o);
+  await assertDirectory(root, o.root);
   const envs = o.envs ?? deps.envs ?? [...environmentsOf(loaded.config).keys()];
+  // todoctl.yaml names the charts it deploys; without one, every chart of the repository is checked.
+  const configured =
+    loaded.file && loaded.config.releases.length > 0 && path.resolve(loaded.root) === root
+      ? { charts: loaded.config.releases.map((r) => r.chart), chartsSource: path.relative(root, loaded.file) || 'todoctl.yaml' }
+      : {};
   const [helm, git] = await Promise.all([deps.helm(), deps.git()]);
   const extraFindings = o.images ? await imageFindingsFor(deps, o, root, envs[0]!) : undefined;
   return validateRepository(
@@ -47,11 +53,29 @@ export async function runValidate(deps: Deps, o: ValidateOptions): Promise<Valid
       root,
       envs,
       renderTarget: renderTargetOf(loaded.config, root),
+      envValuesFile: (env) => envValuesFileOf(loaded.config, env),
+      ...configured,
       kubeVersion: RENDER_KUBE_VERSION,
       ...(o.base ? { base: o.base } : {}),
       ...(extraFindings ? { extraFindings } : {}),
     },
   );
+}
+
+/** --root must name a folder: a missing one is a usage error, not a crash in the middle of the checks. */
+async function assertDirectory(root: string, given: string | undefined): Promise<void> {
+  const { stat } = await import('node:fs/promises');
+  const flag = given ? `--root ${given}` : 'the project folder';
+  try {
+    if ((await stat(root)).isDirectory()) return;
+  } catch (error) {
+    throw new UsageError(`${flag} does not exist (${root})`, {
+      hint: `Pass --root <folder of the repository to check>; ${(error as NodeJS.ErrnoException).code ?? 'not found'}.`,
+    });
+  }
+  throw new UsageError(`${flag} is a file, not a folder (${root})`, {
+    hint: 'Pass --root <folder of the repository to check>.',
+  });
 }
 
 /**
@@ -81,6 +105,11 @@ export async function runListRules(deps: Deps, o: ValidateOptions): Promise<Rule
 /** Throws the error whose exit code the report calls for: 2 incomplete, 1 a rule failed. */
 export function assertPassed(report: ValidationReport): void {
   const code = exitCodeFor(report);
+  if (code === ExitCode.Usage && report.toolErrors.some((t) => t.code === 'NOTHING_TO_CHECK')) {
+    throw new ValidationIncompleteError(report.toolErrors.map((t) => t.message).join('; '), {
+      hint: 'Pass --root <folder of a repository with charts or Dockerfiles>, or run todoctl validate from inside it.',
+    });
+  }
   if (code === ExitCode.Usage) {
     throw new ValidationIncompleteError(`validation is incomplete: ${report.toolErrors.map((t) => t.message).join('; ')}`, {
       hint: 'Install the missing tool (helm: set TODOCTL_HELM or put it on PATH) or fix the catalog, then re-run.',
