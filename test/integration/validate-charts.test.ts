@@ -137,9 +137,15 @@ describe('bad input', () => {
           message: expect.stringContaining('config.name is required'),
         }),
         expect.objectContaining({ env: 'staging', file: 'charts/render-error/values-staging.yaml', line: 2 }),
-        expect.objectContaining({ env: 'prod', file: 'charts/render-error/values-prod.yaml', line: 1 }),
+        // no values-prod.yaml: prod renders from values.yaml alone, and fails where dev does
+        expect.objectContaining({ env: 'prod', file: 'charts/render-error/templates/configmap.yaml', line: 6 }),
       ]),
     );
+    // the missing file itself is one structure finding, not a render failure
+    expect(bad.findings).toContainEqual(
+      expect.objectContaining({ rule: 'TODO-HELM-003', status: 'fail', file: 'charts/render-error/values-prod.yaml', line: 1 }),
+    );
+    expect(render.filter((f) => f.file.endsWith('values-prod.yaml'))).toEqual([]);
     expect(bad.findings.every((f) => !/\n\s+at .*\.(ts|js):\d+/.test(f.message))).toBe(true);
     expect(exitCodeFor(bad)).toBe(1);
     expect(readFileSync(`${FIXTURES}render-fail/charts/render-error/templates/configmap.yaml`, 'utf8').split('\n')[5]).toContain(
