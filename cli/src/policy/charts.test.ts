@@ -106,19 +106,13 @@ describe('chart discovery', () => {
 
 describe('helm lint and template per environment (TODO-HELM-001, TODO-HELM-002)', () => {
   const files = () => new FileCache(ROOT);
+  /** validateChartEnv on the good chart for an environment, helm answered by `run`. */
+  const validateGood = (run: FakeRunner, env: 'dev' | 'staging' | 'prod') =>
+    validateChartEnv(renderDeps(run), ROOT, good, envJob(env), target(env), catalog, evaluator, files());
 
   it('evaluates manifest rules on rendered objects and points at the template line', async () => {
     const run = helmRunner(ok('1 chart(s) linted, 0 chart(s) failed'), ok(RENDERED));
-    const findings = await validateChartEnv(
-      renderDeps(run),
-      ROOT,
-      good,
-      envJob('staging'),
-      target('staging'),
-      catalog,
-      evaluator,
-      files(),
-    );
+    const findings = await validateGood(run, 'staging');
     expect(findings.filter((f) => f.rule.startsWith('TODO-HELM')).map((f) => [f.rule, f.status])).toEqual([
       ['TODO-HELM-001', 'pass'],
       ['TODO-HELM-002', 'pass'],
@@ -148,16 +142,7 @@ describe('helm lint and template per environment (TODO-HELM-001, TODO-HELM-002)'
         'Error: execution error at (good/templates/deployment.yaml:7:3): boom\n\nUse --debug flag to render out invalid YAML\n',
       ),
     );
-    const findings = await validateChartEnv(
-      renderDeps(run),
-      ROOT,
-      good,
-      envJob('dev'),
-      target('dev'),
-      catalog,
-      evaluator,
-      files(),
-    );
+    const findings = await validateGood(run, 'dev');
     expect(findings.find((f) => f.rule === 'TODO-HELM-002' && f.status === 'fail')).toMatchObject({
       file: 'charts/good/templates/deployment.yaml',
       line: 7,
@@ -175,16 +160,7 @@ describe('helm lint and template per environment (TODO-HELM-001, TODO-HELM-002)'
     const schemaError =
       "Error: values don't meet the specifications of the schema(s) in the following chart(s):\ngood:\n- at '/image/tag': 'latest' does not match pattern '^v'\n";
     const run = helmRunner(failed(schemaError), failed(schemaError));
-    const findings = await validateChartEnv(
-      renderDeps(run),
-      ROOT,
-      good,
-      envJob('prod'),
-      target('prod'),
-      catalog,
-      evaluator,
-      files(),
-    );
+    const findings = await validateGood(run, 'prod');
     expect(findings.find((f) => f.rule === 'TODO-HELM-002' && f.status === 'fail')).toMatchObject({
       file: 'charts/good/values-prod.yaml',
       line: 3,
@@ -219,16 +195,7 @@ describe('helm lint and template per environment (TODO-HELM-001, TODO-HELM-002)'
 
   it('fails a render that produces no objects: no manifest rule ran', async () => {
     const run = helmRunner(ok(), ok('---\n# Source: good/templates/deployment.yaml\n'));
-    const findings = await validateChartEnv(
-      renderDeps(run),
-      ROOT,
-      good,
-      envJob('dev'),
-      target('dev'),
-      catalog,
-      evaluator,
-      files(),
-    );
+    const findings = await validateGood(run, 'dev');
     expect(findings.find((f) => f.rule === 'TODO-HELM-002')).toMatchObject({
       status: 'fail',
       message: expect.stringContaining('renders no Kubernetes objects'),

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import dockerignoreModule, { type Ignore } from '@balena/dockerignore';
 import { DockerfileParser, type Instruction, type ModifiableInstruction } from 'dockerfile-ast';
 import type { Catalog, Rule } from './catalog.js';
 import type { Finding } from './types.js';
@@ -361,31 +362,8 @@ function normalisePath(path: string, workdir = '/'): string {
 
 // ------------------------------------------------------------------ .dockerignore (DKR-005)
 
-function ignorePatternRegex(pattern: string): RegExp {
-  let re = '';
-  for (let k = 0; k < pattern.length; k++) {
-    const c = pattern[k]!;
-    if (c === '*') {
-      if (pattern[k + 1] === '*') {
-        k++;
-        if (pattern[k + 1] === '/') {
-          k++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '\\' && k + 1 < pattern.length) re += `\\${pattern[++k]!}`;
-    else if (c === '[') {
-      const end = pattern.indexOf(']', k + 1);
-      if (end < 0) re += '\\[';
-      else {
-        re += `[${pattern.slice(k + 1, end).replace(/^!/, '^')}]`;
-        k = end;
-      }
-    } else re += c.replace(/[.+^${}()|\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
+/** @balena/dockerignore is CommonJS (`module.exports = factory`); its typings describe an ES default export. */
+const dockerignoreMatcher = dockerignoreModule as unknown as (options?: { ignorecase?: boolean }) => Ignore;
 
 /**
  * Whether a .dockerignore keeps a context path out of the build (the rules of Docker's
@@ -393,18 +371,16 @@ function ignorePatternRegex(pattern: string): RegExp {
  * directory matches everything under it), and the 1-based line that decides it (0: none).
  */
 export function dockerignoreDecision(dockerignore: string, path: string): { excluded: boolean; line: number; pattern: string } {
+  // The matching is @balena/dockerignore's (Docker's rules, as dockerode applies them); each
+  // line is tried alone so the verdict can name the line that decided it.
   let decision = { excluded: false, line: 0, pattern: '' };
   dockerignore.split(/\r?\n/).forEach((rawLine, index) => {
-    let pattern = rawLine.trim();
-    if (pattern === '' || pattern.startsWith('#')) return;
-    const negate = pattern.startsWith('!');
-    if (negate) pattern = pattern.slice(1).trim();
-    pattern = pattern.replace(/^\/+/, '').replace(/\/+$/, '').replace(/^\.\//, '');
-    if (pattern === '') return;
-    const re = ignorePatternRegex(pattern);
-    const segments = path.split('/');
-    if (segments.some((_s, k) => re.test(segments.slice(0, k + 1).join('/'))))
-      decision = { excluded: !negate, line: index + 1, pattern: rawLine.trim() };
+    const text = rawLine.trim();
+    if (text === '' || text.startsWith('#')) return;
+    const negate = text.startsWith('!');
+    const pattern = negate ? text.slice(1).trim() : text;
+    if (pattern.replace(/^[./]+|\/+$/g, '') === '') return;
+    if (dockerignoreMatcher({ ignorecase: false }).add(pattern).ignores(path)) decision = { excluded: !negate, line: index + 1, pattern: text };
   });
   return decision;
 }
