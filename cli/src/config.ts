@@ -115,7 +115,19 @@ export async function findConfigFile(start: string, exists: (file: string) => Pr
   }
 }
 
-export async function loadConfig(o: { cwd: string; file?: string | undefined }): Promise<LoadedConfig> {
+/** todoctl.yaml holds the same key twice: every command refuses it, validate reports it as a finding. */
+export class DuplicateKeysError extends ConfigError {}
+
+/**
+ * Loads todoctl.yaml from `file` or the first one found upwards from `cwd`. With
+ * `allowDuplicateKeys` a repeated key takes the last value, as YAML loaders do (validate reads it
+ * so, then reports the duplicate with both lines).
+ */
+export async function loadConfig(o: {
+  cwd: string;
+  file?: string | undefined;
+  allowDuplicateKeys?: boolean;
+}): Promise<LoadedConfig> {
   const file = o.file ? path.resolve(o.cwd, o.file) : await findConfigFile(o.cwd, fileExists);
   if (!file) return { config: defaultConfig(), file: undefined, root: o.cwd };
   let text: string;
@@ -124,17 +136,21 @@ export async function loadConfig(o: { cwd: string; file?: string | undefined }):
   } catch (cause) {
     throw new ConfigError(`cannot read ${file}: ${(cause as Error).message}`, file);
   }
-  return { config: await parseConfig(text, file), file, root: path.dirname(file) };
+  return { config: await parseConfig(text, file, { allowDuplicateKeys: o.allowDuplicateKeys }), file, root: path.dirname(file) };
 }
 
 /**
  * Parses and validates todoctl.yaml text; errors name the file, line and field. The YAML parser
  * loads here, only for a project that has a todoctl.yaml.
  */
-export async function parseConfig(text: string, file: string): Promise<TodoctlConfig> {
+export async function parseConfig(
+  text: string,
+  file: string,
+  o: { allowDuplicateKeys?: boolean | undefined } = {},
+): Promise<TodoctlConfig> {
   const { LineCounter, parseDocument } = await import('./runtime/yaml.js');
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: !o.allowDuplicateKeys });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const pos = first.linePos?.[0];
@@ -142,7 +158,7 @@ export async function parseConfig(text: string, file: string): Promise<TodoctlCo
       const { duplicateKeys } = await import('./policy/yaml-keys.js');
       const duplicate = duplicateKeys(text)[0];
       if (duplicate)
-        throw new ConfigError(
+        throw new DuplicateKeysError(
           `${file}:${duplicate.line}: key "${duplicate.path.join('.')}" appears twice, at lines ${duplicate.firstLine} and ${duplicate.line}`,
           file,
           { hint: 'Merge the two into one key: YAML loaders keep only the last, so the settings under the first would be lost.' },

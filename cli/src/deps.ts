@@ -63,6 +63,8 @@ export interface DepsInput {
   envList?: boolean;
   /** Where to look for todoctl.yaml when not the cwd (validate --root: the repository it checks). */
   configFrom?: string | undefined;
+  /** Read a key repeated in todoctl.yaml as YAML loaders do (validate reports it instead of refusing). */
+  allowDuplicateKeys?: boolean;
   clock?: () => Date;
   prompts?: Prompts;
 }
@@ -95,6 +97,7 @@ export async function createDeps(input: DepsInput): Promise<Deps> {
         loadConfig({
           cwd: input.configFrom ? path.resolve(input.cwd, input.configFrom) : input.cwd,
           file: globals.config ?? env.TODOCTL_CONFIG,
+          allowDuplicateKeys: input.allowDuplicateKeys ?? false,
         }),
       );
       return config;

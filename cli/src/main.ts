@@ -42,6 +42,7 @@ export async function main(argv: readonly string[], host: Host): Promise<number>
         globals: g,
         envList: o.envList,
         configFrom: o.configFrom,
+        allowDuplicateKeys: o.allowDuplicateKeys ?? false,
         ...(host.clock ? { clock: host.clock } : {}),
         ...(host.prompts ? { prompts: host.prompts } : {}),
       });

@@ -8,7 +8,10 @@ export interface ProgramContext {
    * Builds Deps from the raw global flags, checking them first; called once, by the command
    * that runs. `envList`: the command takes a comma-separated --env list.
    */
-  deps(globals: Record<string, unknown>, o: { envList: boolean; configFrom?: string | undefined }): Promise<Deps>;
+  deps(
+    globals: Record<string, unknown>,
+    o: { envList: boolean; configFrom?: string | undefined; allowDuplicateKeys?: boolean },
+  ): Promise<Deps>;
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
 }
@@ -49,7 +52,11 @@ export function buildProgram(ctx: ProgramContext): Command {
   const run =
     (
       load: () => Promise<{ default: (deps: Deps, options: Record<string, unknown>, args: string[]) => Promise<void> }>,
-      o: { envList?: boolean; configFrom?: (options: Record<string, unknown>) => string | undefined } = {},
+      o: {
+        envList?: boolean;
+        configFrom?: (options: Record<string, unknown>) => string | undefined;
+        allowDuplicateKeys?: boolean;
+      } = {},
     ) =>
     async (...params: unknown[]) => {
       const cmd = params[params.length - 1] as Command;
@@ -58,7 +65,11 @@ export function buildProgram(ctx: ProgramContext): Command {
         .slice(0, -2)
         .flat()
         .filter((a): a is string => typeof a === 'string');
-      const deps = await ctx.deps(cmd.optsWithGlobals(), { envList: o.envList ?? false, configFrom: o.configFrom?.(options) });
+      const deps = await ctx.deps(cmd.optsWithGlobals(), {
+        envList: o.envList ?? false,
+        configFrom: o.configFrom?.(options),
+        allowDuplicateKeys: o.allowDuplicateKeys ?? false,
+      });
       const handler = (await load()).default;
       await handler(deps, options, args);
     };
@@ -104,6 +115,8 @@ export function buildProgram(ctx: ProgramContext): Command {
       envList: true,
       // the repository validate checks has its own todoctl.yaml
       configFrom: (options) => (typeof options.root === 'string' ? options.root : undefined),
+      // a key repeated in todoctl.yaml is validate's to report (TODO-REPO-005, both lines)
+      allowDuplicateKeys: true,
     },
   });
 

@@ -2,7 +2,7 @@
  * `todoctl validate` as a user runs it: the built binary, real helm, real files.
  * helm comes from the pinned test tools (built on first use); nothing is skipped.
  */
-import { cpSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -124,4 +124,30 @@ describe('todoctl validate', () => {
     expect(json.stderr.split(warning).length - 1).toBe(1);
     expect((JSON.parse(json.stdout) as { warnings: string[] }).warnings).toEqual([expect.stringContaining(warning)]);
   });
+
+  it('reports a key repeated in todoctl.yaml or the catalog as a failing finding with both lines', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'todoctl-dup-')), 'repo');
+    cpSync(join(repoRoot, 'test/fixtures/repos/mapped-envs'), dir, { recursive: true });
+    appendFileSync(join(dir, 'todoctl.yaml'), 'name: todo-api-2\n');
+    mkdirSync(join(dir, 'policies'));
+    writeFileSync(
+      join(dir, 'policies/rules.yaml'),
+      `${readFileSync(join(repoRoot, 'policies/rules.yaml'), 'utf8')}kind: RuleCatalog\n`,
+    );
+    const catalogLines = readFileSync(join(dir, 'policies/rules.yaml'), 'utf8').split('\n').length - 1;
+    const result = await todoctl(['validate', '--root', dir, '-o', 'json']);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    const duplicates = report.findings.filter((f) => f.rule === 'TODO-REPO-005' && f.status === 'fail');
+    expect(duplicates.map((f) => [f.file, f.line])).toEqual([
+      ['policies/rules.yaml', catalogLines],
+      ['todoctl.yaml', 15],
+    ]);
+    expect(duplicates[1]!.message).toContain('at lines 3 and 15');
+    // every other command refuses the file, naming both lines
+    const status = await todoctl(['status', '--config', join(dir, 'todoctl.yaml')]);
+    expect(status.code).toBe(2);
+    expect(status.stderr).toContain('key "name" appears twice, at lines 3 and 15');
+  });
 });
+

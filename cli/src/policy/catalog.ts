@@ -146,21 +146,40 @@ export function catalogPathOf(root: string): string {
  * js-yaml or the schema rejects is parsed again with the `yaml` package, whose source
  * positions give the line to fix, and whose verdict is the one reported.
  */
-export function parseYamlFile<T extends z.ZodMiniType>(text: string, file: string, schema: T): z.output<T> {
+export function parseYamlFile<T extends z.ZodMiniType>(
+  text: string,
+  file: string,
+  schema: T,
+  o: YamlFileOptions = {},
+): z.output<T> {
   let fast: unknown;
   try {
-    fast = loadYaml(text, { schema: CORE_SCHEMA });
+    // json: a repeated key takes the last value instead of throwing
+    fast = loadYaml(text, { schema: CORE_SCHEMA, json: Boolean(o.allowDuplicateKeys) });
   } catch {
-    return parseYamlFileWithPositions(text, file, schema);
+    return parseYamlFileWithPositions(text, file, schema, o);
   }
   const result = schema.safeParse(fast);
-  return result.success ? result.data : parseYamlFileWithPositions(text, file, schema);
+  return result.success ? result.data : parseYamlFileWithPositions(text, file, schema, o);
+}
+
+export interface YamlFileOptions {
+  /**
+   * Read a repeated key as YAML loaders do, the last one winning, instead of refusing the file:
+   * validate does so and reports the duplicate itself (TODO-REPO-005, both lines).
+   */
+  allowDuplicateKeys?: boolean;
 }
 
 /** The `yaml` package's parse: slower, but every error maps to a line. */
-export function parseYamlFileWithPositions<T extends z.ZodMiniType>(text: string, file: string, schema: T): z.output<T> {
+export function parseYamlFileWithPositions<T extends z.ZodMiniType>(
+  text: string,
+  file: string,
+  schema: T,
+  o: YamlFileOptions = {},
+): z.output<T> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: !o.allowDuplicateKeys });
   const yamlError = doc.errors[0];
   if (yamlError) {
     const line = lineCounter.linePos(yamlError.pos[0]).line;
@@ -218,26 +237,27 @@ export function lineOfPath(doc: ReturnType<typeof parseDocument>, lineCounter: L
 /** Line of `path` (e.g. ['image', 'tag']) in YAML text; 1 when the text does not parse. */
 export function lineOfYamlPath(text: string, path: (string | number)[]): number {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  // a repeated key (TODO-REPO-005's finding) does not stop the lookup
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   if (doc.errors.length > 0) return 1;
   return lineOfPath(doc, lineCounter, path);
 }
 
-export async function loadCatalog(path: string, displayPath = path): Promise<Catalog> {
+export async function loadCatalog(path: string, displayPath = path, o: YamlFileOptions = {}): Promise<Catalog> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
     throw new PolicyFileError(displayPath, 1, 'rule catalog not found');
   }
-  return parseYamlFile(text, displayPath, catalogSchema);
+  return parseYamlFile(text, displayPath, catalogSchema, o);
 }
 
 /** Loads exemptions; a missing file means none. */
-export async function loadExemptions(path: string, displayPath = path): Promise<Exemption[]> {
+export async function loadExemptions(path: string, displayPath = path, o: YamlFileOptions = {}): Promise<Exemption[]> {
   if (!existsSync(path)) return [];
   const text = await readFile(path, 'utf8');
-  return parseYamlFile(text, displayPath, exemptionsFileSchema).exemptions;
+  return parseYamlFile(text, displayPath, exemptionsFileSchema, o).exemptions;
 }
 
 /** The rule catalog todoctl ships (for `todoctl validate --list-rules`). */

@@ -4,7 +4,7 @@
  * everything under the first, and neither `helm lint --strict` nor `helm template` says so.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { isMap, isScalar, LineCounter, parseAllDocuments, visit, type Node } from 'yaml';
 import type { Catalog } from './catalog.js';
 import type { Finding } from './types.js';
@@ -77,22 +77,24 @@ export function checkDuplicateKeys(
   files: { scan: string[] },
   charts: { dir: string }[],
   catalog: Catalog,
+  /** More files to check (absolute, or relative to root) when the listing does not hold them. */
+  extra: string[] = [],
 ): Finding[] {
   const rule = catalog.rules.find((r) => r.id === 'TODO-REPO-005');
   if (!rule) return [];
   const templates = charts.map((c) => `${c.dir === '.' ? '' : `${c.dir}/`}templates/`);
   const findings: Finding[] = [];
   let checked = 0;
-  for (const file of files.scan) {
+  for (const file of [...new Set([...files.scan, ...extra])]) {
     if (!/\.ya?ml$/.test(file) || templates.some((t) => file.startsWith(t)) || /(^|\/)templates\//.test(file)) continue;
     let text: string;
     try {
-      if (statSync(join(root, file)).size > 2_000_000) continue;
-      text = readFileSync(join(root, file), 'utf8');
+      const path = isAbsolute(file) ? file : join(root, file);
+      if (statSync(path).size > 2_000_000) continue;
+      text = readFileSync(path, 'utf8');
     } catch {
       continue;
     }
-    if (text.includes('{{')) continue;
     checked++;
     for (const d of duplicateKeys(text)) {
       const key = d.path.join('.');

@@ -27,6 +27,7 @@ export class ValidationIncompleteError extends TodoctlError {
 /** The repository: --root, else the folder of todoctl.yaml, else the current folder. */
 async function project(deps: Deps, o: ValidateOptions): Promise<{ root: string; loaded: LoadedConfig }> {
   // deps.config() looked for todoctl.yaml from --root when it was given
+  // (with a repeated key read as YAML loaders do: validate reports it as TODO-REPO-005)
   const [loaded, projectRoot] = await Promise.all([deps.config(), deps.root()]);
   return { root: o.root ? path.resolve(deps.cwd, o.root) : projectRoot, loaded };
 }
