@@ -43,7 +43,12 @@ const aiSchema = z.strictObject({
     z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/, 'must be the NAME of an environment variable in SCREAMING_SNAKE_CASE')),
     'TODOCTL_AI_API_KEY',
   ),
-  auditLog: z._default(text, '.todoctl/audit.jsonl'),
+  /**
+   * Where `todoctl ai` keeps its audit log, relative to this file's folder (`~/` for the home
+   * folder); TODOCTL_AUDIT_FILE overrides it. Default: $XDG_STATE_HOME/todoctl/audit.jsonl
+   * (~/.local/state), outside the repository so it is never committed.
+   */
+  auditLog: z.optional(text),
 });
 
 export const configSchema = z.strictObject({
@@ -60,7 +65,7 @@ export const configSchema = z.strictObject({
     {},
   ),
   releases: z._default(z.array(releaseSchema), []),
-  ai: z._default(aiSchema, { model: 'gpt-4o-mini', apiKeyEnv: 'TODOCTL_AI_API_KEY', auditLog: '.todoctl/audit.jsonl' }),
+  ai: z._default(aiSchema, { model: 'gpt-4o-mini', apiKeyEnv: 'TODOCTL_AI_API_KEY' }),
 });
 export type TodoctlConfig = z.infer<typeof configSchema>;
 

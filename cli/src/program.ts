@@ -95,6 +95,38 @@ export function buildProgram(ctx: ProgramContext): Command {
     c.addHelpText('after', `\n${formatsHelp(o.formats)}${o.help ? `\n${o.help}` : ''}`).action(run(o.load, o.run));
   };
 
+  // `todoctl guard check`, a command with a subcommand, which command() does not make
+  const guardCheck = program
+    .command('guard')
+    .description('the command guard of todoctl ai: how it treats a command the AI proposes')
+    .command('check [command...]')
+    .description('classify one kubectl command as allow, confirm, typed-confirm or deny, with the reason and the rule')
+    .option('--shell <line>', 'the command as one shell line; anything but plain words (pipes, ;, $(...), globs...) is denied')
+    .option('--stdin <file>', 'the content the command would read on stdin, for -f -')
+    .addHelpText(
+      'after',
+      [
+        '',
+        formatsHelp(FORMATS.guard),
+        'Give the command after --, where todoctl reads no flag: todoctl guard check -- kubectl delete pod web-1',
+        "or as one line: todoctl guard check --shell 'kubectl get pods | sh'.",
+        'Pinned context: the global --context; kubectl --context naming any other is denied. Files named by -f are read from the current folder.',
+        'Exit status: 0 whenever the command was classified, whatever the decision (read it from the output); 2 for a usage error (no command, both forms, no --, an unreadable --stdin file, an unknown -o).',
+      ].join('\n'),
+    );
+  guardCheck.action((...params: unknown[]) => {
+    // commander drops `--`: tell the command whether its words came after it, where no todoctl flag was taken
+    const words = (params[0] as string[] | undefined) ?? [];
+    // the argv commander parsed, which it keeps untyped
+    const { rawArgs } = program as Command & { rawArgs: string[] };
+    const dash = rawArgs.indexOf('--');
+    const after = dash === -1 ? [] : rawArgs.slice(dash + 1);
+    const afterDashDash = dash !== -1 && after.length === words.length && after.every((w, i) => w === words[i]);
+    const next = [...params];
+    next[next.length - 2] = { ...(params[params.length - 2] as Record<string, unknown>), afterDashDash };
+    return run(() => import('./commands/guard.js'))(...next);
+  });
+
   command('doctor', 'check the tools, the cluster and todoctl.yaml, and say how to fix what is missing', {
     formats: FORMATS.doctor,
     load: () => import('./commands/doctor.js'),
@@ -118,6 +150,16 @@ export function buildProgram(ctx: ProgramContext): Command {
       // a key repeated in todoctl.yaml is validate's to report (TODO-REPO-005, both lines)
       allowDuplicateKeys: true,
     },
+  });
+
+  command('audit <action>', 'show or verify the audit log of todoctl ai: what the AI was asked, proposed, ran and verified', {
+    formats: FORMATS.audit,
+    load: () => import('./commands/audit.js'),
+    help: [
+      'Actions: show [--run ID] (a timeline per run; json and yaml: the records); verify (checks the hash chain; exit 1 naming the first broken record).',
+      'Log: $TODOCTL_AUDIT_FILE, else ai.auditLog in todoctl.yaml, else $XDG_STATE_HOME/todoctl/audit.jsonl (~/.local/state).',
+    ].join('\n'),
+    flags: [['--run <id>', 'show: only this run (its id, or a prefix of it)']],
   });
 
   command(
@@ -181,6 +223,18 @@ export function buildProgram(ctx: ProgramContext): Command {
       timeout: 'how long to wait for the restarted workloads',
     },
   );
+
+  command('ai <question...>', 'ask about the cluster (e.g. "why is backend crashing"): answered from its real state, every command guarded and audited', {
+    formats: FORMATS.ai,
+    load: () => import('./commands/ai.js'),
+    help: 'Provider: TODOCTL_AI_BASE_URL, TODOCTL_AI_API_KEY, TODOCTL_AI_MODEL (or OPENAI_BASE_URL, OPENAI_API_KEY, or ai: in todoctl.yaml); without one, the analyzers\' digest is the answer.\nOnly read-only commands run; changes are proposed (exit 2), policy-denied commands are blocked (exit 3); provider error 4, timeout 5.',
+    flags: [
+      ['--engine <engine>', 'builtin (todoctl\'s own agent)'],
+      ['--model <model>', 'the model (default: TODOCTL_AI_MODEL, else ai.model of todoctl.yaml)'],
+      ['--max-iterations <n>', 'at most this many model calls (default 8)'],
+      ['--timeout <duration>', 'the whole run\'s time limit (default 2m)'],
+    ],
+  });
 
   command('status', 'show the releases in the target namespace and the state of their pods', {
     formats: FORMATS.status,

@@ -21,6 +21,16 @@ export class KubectlClient extends ToolClient {
     return args;
   }
 
+  /**
+   * Runs kubectl with `args` exactly as given (todoctl ai's guard classified them first), pinned
+   * to the target's kubeconfig and context, in the target namespace unless the args name one.
+   * Never through a shell; a non-zero exit is returned, not thrown.
+   */
+  async runPinned(args: readonly string[]): Promise<RunResult> {
+    const namesNamespace = args.some((a) => /^(-n|--namespace(=|$)|-A$|--all-namespaces)/.test(a));
+    return this.start([...args, ...this.targetArgs({ namespaced: !namesNamespace })], { check: false });
+  }
+
   /** `kubectl get KIND [NAME] -o json`, parsed. */
   async getJson<T = unknown>(kind: string, name?: string, o: { selector?: string; allNamespaces?: boolean } = {}): Promise<T> {
     const args = ['get', kind];

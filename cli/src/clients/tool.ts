@@ -29,6 +29,11 @@ export abstract class ToolClient {
     return this.copy({ ...this.target, namespace }, { ...this.env });
   }
 
+  /** The same client, pinned to a kubeconfig context. */
+  inContext(context: string): this {
+    return this.copy({ ...this.target, context }, { ...this.env });
+  }
+
   private copy(target: KubeTarget, env: Record<string, string>): this {
     type Same = new (runner: Runner, target: KubeTarget, binary: string, env: Record<string, string>) => this;
     return new (this.constructor as Same)(this.runner, target, this.binary, env);

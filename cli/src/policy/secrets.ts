@@ -413,3 +413,91 @@ export function scanText(text: string, path = ''): SecretHit[] {
 
   return found.sort((a, b) => a.start - b.start).map(({ rule, line, description }) => ({ rule, line, description }));
 }
+
+// ---------------------------------------------------------------- redaction
+
+/** What a redacted secret becomes (the API's logger writes the same). */
+export const REDACTED = '[REDACTED]';
+/** An HTTP Authorization credential (`Bearer …`, `Basic …`): transcripts carry them, repositories should not. */
+const AUTH_CREDENTIAL = /\b(?:Bearer|Basic)[ \t]+([A-Za-z0-9._~+/-]{8,}=*)/gi;
+/** The password of a URL's user info, whatever the scheme (DB_URL judges database URLs in files). */
+const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^:\s/@'"`]+:([^@\s/'"`]+)@/gi;
+/** A base64 run long enough to encode a credential (a Kubernetes Secret's data). */
+const BASE64_RUN = /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{12,}={0,2}(?![A-Za-z0-9+/=])/g;
+
+/**
+ * `text` with every secret replaced by REDACTED, for transcripts (the AI audit log) where a false
+ * alarm costs a word and a miss leaks a key. It finds what scanText reports in a config file (the
+ * same shapes and placeholders; literals assigned to secret-named settings judged by the same
+ * rules), and also Authorization credentials, URL passwords of any scheme and base64 values that
+ * decode to a secret or a generated string. `name`: the setting the whole text is the value of (a
+ * JSON key, a --flag), judged as `name: text` would be.
+ */
+export function redactSecrets(text: string, name?: string): string {
+  if (name !== undefined && text) {
+    const cls = classifyName(name);
+    if (cls && isLeak(cls, name, text, 'config', false)) return REDACTED;
+  }
+  const spans: [number, number][] = [];
+  const add = (start: number, end: number) => {
+    if (end > start) spans.push([start, end]);
+  };
+  /** The span of `secret`, the part of match `m` to hide (a capture group, else the whole match). */
+  const group = (m: RegExpMatchArray, secret: string) => {
+    const start = m.index! + m[0].lastIndexOf(secret);
+    add(start, start + secret.length);
+  };
+
+  for (const m of text.matchAll(PRIVATE_KEY)) {
+    const end = text.indexOf('-----END', m.index + m[0].length);
+    const close = end === -1 ? -1 : text.indexOf('-----', end + 8);
+    add(m.index, close === -1 ? text.length : close + 5);
+  }
+  // The shapes without scanText's entropy bars: a transcript has no use for even a weak-looking key.
+  for (const re of [LLM_KEY, JWT_TOKEN, ...PROVIDERS.map((p) => p.re)]) {
+    for (const m of text.matchAll(re)) if (!isPlaceholder(m[1] ?? m[0]) && !/EXAMPLE/.test(m[0])) group(m, m[1] ?? m[0]);
+  }
+  for (const re of [URL_PASSWORD, AUTH_CREDENTIAL]) {
+    for (const m of text.matchAll(re)) if (!isPlaceholder(m[1]!)) group(m, m[1]!);
+  }
+  for (const m of text.matchAll(BASE64_RUN)) {
+    const decoded = decodeBase64(m[0]);
+    if (decoded !== null && (looksGenerated(decoded) || redactSecrets(decoded) !== decoded)) add(m.index, m.index + m[0].length);
+  }
+
+  const assigned = (name: string, start: number, value: string) => {
+    const cls = classifyName(name);
+    if (cls && isLeak(cls, name, value, 'config', false)) add(start, start + value.length);
+  };
+  // A literal, or in a command line a bare word before the next one (`DB_PASSWORD=x node app.js`).
+  const valueAt = (rest: string) => {
+    const bare = BARE.exec(rest);
+    return (
+      literalAt(rest, 'config') ?? (bare && /^(?:\s|$)/.test(rest.slice(bare[0].length)) ? { offset: 0, value: bare[0] } : null)
+    );
+  };
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    for (const m of line.matchAll(NAME_OP.config)) {
+      const [whole, , key] = m as unknown as [string, string, string];
+      const lit = valueAt(line.slice(m.index + whole.length));
+      if (lit) assigned(key, offset + m.index + whole.length + lit.offset, lit.value);
+    }
+    offset += line.length + 1;
+  }
+  for (const m of text.matchAll(NAME_VALUE)) {
+    const at = m.index + m[0].length;
+    const end = text.indexOf('\n', at);
+    const lit = valueAt(text.slice(at, end === -1 ? undefined : end));
+    if (lit) assigned(m[1]!, at + lit.offset, lit.value);
+  }
+
+  let out = '';
+  let last = 0;
+  for (const [start, end] of spans.sort((a, b) => a[0] - b[0])) {
+    if (end <= last) continue;
+    out += `${text.slice(last, Math.max(last, start))}${start >= last ? REDACTED : ''}`;
+    last = end;
+  }
+  return out + text.slice(last);
+}

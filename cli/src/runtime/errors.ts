@@ -5,11 +5,18 @@
  *   0  success
  *   1  failure: a tool, the cluster or a policy said no
  *   2  usage: bad flags, bad configuration, a missing prerequisite
+ *      (todoctl ai: proposals await a human)
+ *   3  todoctl ai: the guard blocked a command the AI wanted
+ *   4  todoctl ai: the AI provider failed
+ *   5  todoctl ai: no answer within the timeout
  */
 export const ExitCode = {
   Ok: 0,
   Failure: 1,
   Usage: 2,
+  Blocked: 3,
+  ProviderError: 4,
+  Timeout: 5,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -13,6 +13,9 @@ export const FORMATS = {
   rollback: ['text', 'json', 'yaml'],
   down: ['text', 'json', 'yaml'],
   secrets: ['text', 'json', 'yaml'],
+  guard: ['text', 'json', 'yaml'],
+  audit: ['text', 'json', 'yaml'],
+  ai: ['text', 'json', 'yaml'],
 } as const;
 
 export type Format = (typeof FORMATS)[keyof typeof FORMATS][number];

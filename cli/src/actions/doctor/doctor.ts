@@ -38,7 +38,7 @@ import { notRun, type Check, type DoctorReport } from './report.js';
 export type { Check, CheckStatus, DoctorReport, Finding } from './report.js';
 
 /** At most this many crashed containers have their previous log read (replicas share a finding anyway). */
-const MAX_LOG_READS = 10;
+export const MAX_LOG_READS = 10;
 const METRICS_TIMEOUT_MS = 5_000;
 
 type Settled<T> = { value: T } | { error: unknown };
@@ -325,7 +325,7 @@ async function namespaceChecks(
   return checks;
 }
 
-async function previousLog(
+export async function previousLog(
   kubectl: Awaited<ReturnType<Deps['kubectl']>>,
   pod: string,
   container: string,

@@ -45,6 +45,10 @@ const container = z.object({
   resources: z._default(z.object({ limits: quantityMap, requests: quantityMap }), { limits: {}, requests: {} }),
   command: list(z.string()),
   args: list(z.string()),
+  // probe settings, as the cluster holds them (todoctl ai's digest quotes them)
+  livenessProbe: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  readinessProbe: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  startupProbe: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
 });
 export type Container = z.infer<typeof container>;
 
