@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../../apps/api/test/support/fake-openai.js';
 import { eventually } from '../support/cluster.js';
 import { apps, core, kubeconfig, namespace } from '../support/kube.js';
-import { todoctlBin } from '../support/todoctl.js';
+import { todoctlAtTerminal, todoctlBin } from '../support/todoctl.js';
 
 interface AiJson {
   summary: string;
@@ -152,7 +152,9 @@ describe('todoctl ai on the test cluster', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { runId: string; kind: string; data: { argv?: string[]; verdict?: string } });
     const run = records.filter((r) => r.runId === answer.runId);
-    const decisions = run.filter((r) => r.kind === 'decision').map((r) => `${r.data.verdict} ${r.data.argv!.slice(1, 3).join(' ')}`);
+    const decisions = run
+      .filter((r) => r.kind === 'decision')
+      .map((r) => `${r.data.verdict} ${r.data.argv!.slice(1, 3).join(' ')}`);
     expect(decisions).toEqual([
       'allow get pods',
       'deny get secrets',
@@ -165,6 +167,41 @@ describe('todoctl ai on the test cluster', () => {
     const verify = await todoctlBin(['audit', 'verify'], { env: env() });
     expect(verify.code, verify.stderr).toBe(0);
     expect(verify.stdout).toContain('chain intact');
+  });
+
+  it('at a terminal, runs a change only after a yes and a destructive one only after its name is typed', async () => {
+    openai.script(
+      {
+        toolCalls: [call(['scale', 'deployment/backend', '--replicas=2', '-n', ns], 'two replicas while it is fixed')],
+      },
+      { toolCalls: [call(['delete', 'deployment', 'backend', '-n', ns], 'start it afresh')] },
+      { toolCalls: [{ name: 'final_answer', arguments: JSON.stringify({ summary: 'done', rootCause: null, evidence: [] }) }] },
+    );
+    const run = await todoctlAtTerminal(
+      ['ai', 'scale the backend', '-n', ns],
+      [
+        { when: /Run it\? \(GUARD-CONFIRM-CHANGE\)/, type: 'y' },
+        { when: /Type "backend" to confirm/, type: 'back' },
+      ],
+      { env: env(), timeoutMs: 120_000 },
+    );
+    expect(openai.unexpected).toBe(0);
+    expect(run.screen, run.screen.slice(-2000)).toContain('server dry run: deployment.apps/backend scaled (server dry run)');
+    expect(run.screen).toContain('Declined by you, not run:');
+    expect(run.code).toBe(0);
+    // the confirmed change ran, the declined one did not
+    const after = await apps.readNamespacedDeployment({ name: 'backend', namespace: ns });
+    expect(after.spec?.replicas).toBe(2);
+    const records = readFileSync(auditFile, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; data: { accepted?: boolean; answer?: string; argv?: string[] } });
+    const confirmations = records.filter((r) => r.kind === 'confirmation').slice(-2);
+    expect(confirmations.map((r) => [r.data.accepted, r.data.answer])).toEqual([
+      [true, 'yes'],
+      [false, 'no'],
+    ]);
+    expect(records.filter((r) => r.kind === 'verification').at(-1)).toMatchObject({ data: { ok: expect.any(Boolean) } });
   });
 
   it('exits 4 naming the provider when it fails, and says so in the audit log', async () => {

@@ -160,7 +160,8 @@ function probesOf(container: Container | undefined): string[] {
             : 'no handler';
     const period = typeof p.periodSeconds === 'number' ? p.periodSeconds : 10;
     const threshold = typeof p.failureThreshold === 'number' ? p.failureThreshold : 3;
-    const delay = typeof p.initialDelaySeconds === 'number' && p.initialDelaySeconds > 0 ? ` after ${p.initialDelaySeconds}s` : '';
+    const delay =
+      typeof p.initialDelaySeconds === 'number' && p.initialDelaySeconds > 0 ? ` after ${p.initialDelaySeconds}s` : '';
     out.push(`${kind} ${handler} every ${period}s x${threshold}${delay}`);
   }
   return out;

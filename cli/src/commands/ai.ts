@@ -24,14 +24,36 @@ export const aiView: View<AiResult> = {
     if (r.evidence.length > 0) lines.push('', s.bold('Evidence:'), ...r.evidence.map((e) => `  - ${e}`));
     if (r.answeredBy === 'digest') {
       lines.push('', s.bold(`Findings in ${r.namespace}:`));
-      for (const f of r.digest.findings) lines.push(`  ${f.reason}  ${f.object}${f.container ? ` (${f.container})` : ''}`, `    fix: ${f.fix}`);
-      lines.push('', s.dim('No AI provider is configured: set TODOCTL_AI_BASE_URL and TODOCTL_AI_API_KEY (or OPENAI_*), or ai.baseUrl in todoctl.yaml.'));
+      for (const f of r.digest.findings)
+        lines.push(`  ${f.reason}  ${f.object}${f.container ? ` (${f.container})` : ''}`, `    fix: ${f.fix}`);
+      lines.push(
+        '',
+        s.dim(
+          'No AI provider is configured: set TODOCTL_AI_BASE_URL and TODOCTL_AI_API_KEY (or OPENAI_*), or ai.baseUrl in todoctl.yaml.',
+        ),
+      );
     }
-    if (r.executed.length > 0) lines.push('', s.bold('Ran (read-only):'), ...r.executed.map((e) => `  ${e.command}  ${s.dim(`exit ${e.exitCode}`)}`));
+    if (r.executed.length > 0)
+      lines.push(
+        '',
+        s.bold('Ran:'),
+        ...r.executed.map(
+          (e) => `  ${e.command}  ${s.dim(`exit ${e.exitCode}${e.confirmed ? ', after you confirmed' : ', read-only'}`)}`,
+        ),
+      );
+    if (r.declined.length > 0) lines.push('', s.bold('Declined by you, not run:'), ...r.declined.map((p) => `  ${p.command}`));
     if (r.proposals.length > 0)
-      lines.push('', s.bold('Proposed, for you to review and run:'), ...r.proposals.map((p) => `  [${p.decision}] ${p.command}\n    ${s.dim(p.reason)}`));
+      lines.push(
+        '',
+        s.bold('Proposed, for you to review and run:'),
+        ...r.proposals.map((p) => `  [${p.decision}] ${p.command}\n    ${s.dim(p.reason)}`),
+      );
     if (r.blocked.length > 0)
-      lines.push('', s.bold(s.red('Blocked by policy, never run:')), ...r.blocked.map((p) => `  ${p.command}\n    ${s.dim(`${p.rule}: ${p.reason}`)}`));
+      lines.push(
+        '',
+        s.bold(s.red('Blocked by policy, never run:')),
+        ...r.blocked.map((p) => `  ${p.command}\n    ${s.dim(`${p.rule}: ${p.reason}`)}`),
+      );
     lines.push('', s.dim(`run ${r.runId}; audit log ${r.auditLog} (todoctl audit show --run ${r.runId.slice(0, 8)})`));
     return `${lines.join('\n')}\n`;
   },
@@ -41,6 +63,7 @@ export const aiView: View<AiResult> = {
     evidence: r.evidence,
     proposals: r.proposals,
     executed: r.executed,
+    declined: r.declined,
     blocked: r.blocked,
     runId: r.runId,
     tokens: r.tokens,

@@ -11,6 +11,7 @@ import type OpenAI from 'openai';
 import { openAuditLog, osUser, type AuditLog, type Tokens } from '../../ai/audit.js';
 import { resolveAuditLog } from '../../ai/audit-actions.js';
 import { buildDigest, readWorkloads, UNTRUSTED_CLOSE, UNTRUSTED_OPEN, type Digest } from '../../ai/digest.js';
+import { parseKubectlArgv } from '../../ai/guard-argv.js';
 import { classifyKubectl, type GuardDecision } from '../../ai/guard.js';
 import type { KubectlClient } from '../../clients/kubectl.js';
 import type { Deps } from '../../deps.js';
@@ -38,8 +39,10 @@ export interface AiResult {
   evidence: string[];
   /** Changes the AI proposed: a human runs them (confirm, typed-confirm). */
   proposals: Proposal[];
-  /** Read-only commands the guard allowed and todoctl ran. */
-  executed: { command: string; exitCode: number }[];
+  /** Commands todoctl ran: read-only ones the guard allowed, and changes a person confirmed. */
+  executed: { command: string; exitCode: number; confirmed?: true }[];
+  /** Changes a person was asked about at the terminal and declined: not run. */
+  declined: Proposal[];
   /** Commands the guard refused (deny): never run. */
   blocked: Proposal[];
   runId: string;
@@ -162,6 +165,7 @@ export async function runAi(deps: Deps, o: AiOptions): Promise<AiResult> {
     evidence: [],
     proposals: [],
     executed: [],
+    declined: [],
     blocked: [],
     runId: audit.runId,
     tokens: {},
@@ -281,7 +285,11 @@ async function converse(
     add(usage, completion.usage);
     add(result.tokens, completion.usage);
     await audit.append('response', {
-      data: { text: message?.content ?? '', finishReason: choice?.finish_reason ?? '', toolCalls: message?.tool_calls?.length ?? 0 },
+      data: {
+        text: message?.content ?? '',
+        finishReason: choice?.finish_reason ?? '',
+        toolCalls: message?.tool_calls?.length ?? 0,
+      },
       ...(completion.usage ? { tokens: usage } : {}),
     });
     if (!message) break;
@@ -348,8 +356,13 @@ async function kubectlTool(
     return `REFUSED by policy (${verdict.rule}): ${verdict.reason} Nothing was run. Do not try to get around it.`;
   }
   if (verdict.decision !== 'allow') {
-    result.proposals.push(entry);
-    return `NOT RUN: this change needs a human (${verdict.decision}, ${verdict.rule}). It is listed as a proposal for the user.`;
+    // Without a terminal nobody can be asked: the change is returned as a proposal. --yes never
+    // answers for a person here: what the AI proposes is confirmed by someone reading it.
+    if (!deps.io.interactive || deps.globals.yes) {
+      result.proposals.push(entry);
+      return `NOT RUN: this change needs a human (${verdict.decision}, ${verdict.rule}). It is listed as a proposal for the user.`;
+    }
+    return askAndRun(deps, kubectl, args, entry, audit, result);
   }
   const started = Date.now();
   const run = await kubectl.runPinned(args);
@@ -363,6 +376,98 @@ async function kubectlTool(
   });
   result.executed.push({ command, exitCode: run.exitCode });
   const output = redactSecrets(`${run.stdout}${run.exitCode !== 0 ? `\n${run.stderr}` : ''}`);
-  const clipped = output.length > OUTPUT_LIMIT ? `${output.slice(0, OUTPUT_LIMIT)}\n[... ${output.length - OUTPUT_LIMIT} more characters]` : output;
+  const clipped =
+    output.length > OUTPUT_LIMIT
+      ? `${output.slice(0, OUTPUT_LIMIT)}\n[... ${output.length - OUTPUT_LIMIT} more characters]`
+      : output;
   return `exit code ${run.exitCode}\n${UNTRUSTED_OPEN}\n${clipped.split(UNTRUSTED_CLOSE).join('</cluster-data_>')}\n${UNTRUSTED_CLOSE}`;
+}
+
+/**
+ * A change at a terminal: the server's dry run of it first, then the person's answer: y/N for a
+ * reversible change, the object's name typed for a destructive one. Only then does it run, and
+ * what it changed is checked.
+ */
+async function askAndRun(
+  deps: Deps,
+  kubectl: KubectlClient,
+  args: string[],
+  entry: Proposal,
+  audit: AuditLog,
+  result: AiResult,
+): Promise<string> {
+  const argv = ['kubectl', ...args];
+  const err = deps.io.stderr;
+  err.write(`\nThe AI proposes: ${entry.command}\n  ${entry.reason}\n`);
+  const dry = await kubectl.runPinned([...args, '--dry-run=server']);
+  if (dry.exitCode !== 0) {
+    // the API server refuses it: nothing to ask about
+    result.proposals.push(entry);
+    err.write(`  the server's dry run refused it: ${redactSecrets(dry.stderr.trim())}\n`);
+    return `NOT RUN: the API server's dry run refused it: ${redactSecrets(dry.stderr.trim()).slice(0, 1_000)}`;
+  }
+  err.write(`  server dry run: ${redactSecrets(dry.stdout.trim()) || 'accepted'}\n`);
+  const name = objectNameOf(args);
+  let accepted: boolean;
+  let question: string;
+  if (entry.decision === 'typed-confirm') {
+    question = `This is destructive (${entry.rule}).`;
+    accepted = await deps.prompts.typed(question, name);
+  } else {
+    question = `Run it? (${entry.rule})`;
+    accepted = await deps.prompts.confirm(question, { default: false });
+  }
+  await audit.append('confirmation', {
+    data: {
+      question: `${question} ${entry.command}`,
+      answer: accepted ? (entry.decision === 'typed-confirm' ? name : 'yes') : 'no',
+      accepted,
+    },
+  });
+  if (!accepted) {
+    result.declined.push(entry);
+    return 'NOT RUN: the user declined this change. Do not propose it again.';
+  }
+  const started = Date.now();
+  const run = await kubectl.runPinned(args);
+  await audit.append('execution', {
+    data: {
+      argv,
+      exitCode: run.exitCode,
+      durationMs: Date.now() - started,
+      ...(run.exitCode !== 0 ? { stderr: run.stderr.slice(0, 2_000) } : {}),
+    },
+  });
+  result.executed.push({ command: entry.command, exitCode: run.exitCode, confirmed: true });
+  const verification = await verifyChange(kubectl, args, run.exitCode);
+  await audit.append('verification', { data: verification });
+  err.write(`  ${verification.ok ? 'done' : 'FAILED'}: ${verification.detail}\n`);
+  return `exit code ${run.exitCode} (run after the user confirmed); check: ${verification.detail}\n${UNTRUSTED_OPEN}\n${redactSecrets(`${run.stdout}${run.stderr}`).slice(0, OUTPUT_LIMIT)}\n${UNTRUSTED_CLOSE}`;
+}
+
+/** The object a command names, as a person would type it: the last positional argument. */
+export function objectNameOf(args: readonly string[]): string {
+  const parsed = parseKubectlArgv(args);
+  const positional = 'parsed' in parsed ? parsed.parsed.args : args.filter((a) => !a.startsWith('-'));
+  return positional.at(-1) ?? args.at(-1) ?? '';
+}
+
+/** After a confirmed change: a workload's rollout must finish; anything else, the command's exit code. */
+async function verifyChange(
+  kubectl: KubectlClient,
+  args: readonly string[],
+  exitCode: number,
+): Promise<{ check: string; ok: boolean; detail: string }> {
+  if (exitCode !== 0) return { check: 'exit code', ok: false, detail: `kubectl exited ${exitCode}` };
+  const parsed = parseKubectlArgv(args);
+  const verb = 'parsed' in parsed ? parsed.parsed.path[0] : undefined;
+  const positional = 'parsed' in parsed ? parsed.parsed.args : [];
+  const ref = positional.find((a) => /^(deploy|deployment|deployments|sts|statefulset|statefulsets)(\.apps)?\/./i.test(a));
+  if (!ref || verb === 'delete') return { check: 'exit code', ok: true, detail: 'kubectl exited 0' };
+  const status = await kubectl.runPinned(['rollout', 'status', ref, '--timeout=60s']);
+  return {
+    check: `kubectl rollout status ${ref}`,
+    ok: status.exitCode === 0,
+    detail: (status.exitCode === 0 ? status.stdout : status.stderr).trim().split('\n').at(-1) ?? '',
+  };
 }
