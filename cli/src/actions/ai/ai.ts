@@ -6,7 +6,6 @@
  * commands (Secrets, RBAC, NetworkPolicies, exec, impersonation, shells...) never run. Every
  * prompt, response, proposal, decision and execution goes to the audit log, redacted.
  */
-import { homedir, userInfo } from 'node:os';
 import type OpenAI from 'openai';
 import { openAuditLog, osUser, type AuditLog, type Tokens } from '../../ai/audit.js';
 import { resolveAuditLog } from '../../ai/audit-actions.js';
@@ -151,14 +150,21 @@ export async function runAi(deps: Deps, o: AiOptions): Promise<AiResult> {
   kubectl = kubectl.withEnv({ KUBERC: 'off', KUBECTL_EXTERNAL_DIFF: '' });
   const namespace = target.namespace ?? 'default';
   const audit = await openAuditLog(await resolveAuditLog(deps), {
-    user: osUser(deps.env) || safeUser(),
+    user: osUser(deps.env),
     context: context ?? null,
     namespace,
     model: provider?.model ?? null,
   });
   const started = Date.now();
   await audit.append('run-start', { data: { argv: ['ai', o.question], question: o.question } });
-  const digest = buildDigest(await readWorkloads(kubectl, namespace));
+  let digest: Digest;
+  try {
+    digest = buildDigest(await readWorkloads(kubectl, namespace));
+  } catch (error) {
+    // the cluster could not be read: the run ends here, and the log says so
+    await audit.append('run-end', { data: { outcome: 'cluster-unreadable', durationMs: Date.now() - started } });
+    throw error;
+  }
   const result: AiResult = {
     summary: '',
     rootCause: null,
@@ -208,14 +214,6 @@ export async function runAi(deps: Deps, o: AiOptions): Promise<AiResult> {
     });
   }
   return result;
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return homedir();
-  }
 }
 
 export function exitCodeOf(result: AiResult): ExitCode {
