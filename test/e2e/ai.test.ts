@@ -170,15 +170,30 @@ describe('todoctl ai on the test cluster', () => {
   });
 
   it('at a terminal, runs a change only after a yes and a destructive one only after its name is typed', async () => {
+    // a healthy workload, so that the confirmed change's rollout check has something to finish
+    await apps.createNamespacedDeployment({
+      namespace: ns,
+      body: {
+        metadata: { name: 'web' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'web' } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: { containers: [{ name: 'web', image: 'registry.invalid/todo-frontend:v1.0.0' }] },
+          },
+        },
+      },
+    });
     openai.script(
       {
-        toolCalls: [call(['scale', 'deployment/backend', '--replicas=2', '-n', ns], 'two replicas while it is fixed')],
+        toolCalls: [call(['scale', 'deployment/web', '--replicas=2', '-n', ns], 'two replicas of the UI')],
       },
       { toolCalls: [call(['delete', 'deployment', 'backend', '-n', ns], 'start it afresh')] },
       { toolCalls: [{ name: 'final_answer', arguments: JSON.stringify({ summary: 'done', rootCause: null, evidence: [] }) }] },
     );
     const run = await todoctlAtTerminal(
-      ['ai', 'scale the backend', '-n', ns],
+      ['ai', 'scale the UI', '-n', ns],
       [
         { when: /Run it\? \(GUARD-CONFIRM-CHANGE\)/, type: 'y' },
         { when: /Type "backend" to confirm/, type: 'back' },
@@ -186,12 +201,12 @@ describe('todoctl ai on the test cluster', () => {
       { env: env(), timeoutMs: 120_000 },
     );
     expect(openai.unexpected).toBe(0);
-    expect(run.screen, run.screen.slice(-2000)).toContain('server dry run: deployment.apps/backend scaled (server dry run)');
+    expect(run.screen, run.screen.slice(-2000)).toContain('server dry run: deployment.apps/web scaled (server dry run)');
     expect(run.screen).toContain('Declined by you, not run:');
     expect(run.code).toBe(0);
     // the confirmed change ran, the declined one did not
-    const after = await apps.readNamespacedDeployment({ name: 'backend', namespace: ns });
-    expect(after.spec?.replicas).toBe(2);
+    expect((await apps.readNamespacedDeployment({ name: 'web', namespace: ns })).spec?.replicas).toBe(2);
+    await apps.readNamespacedDeployment({ name: 'backend', namespace: ns });
     const records = readFileSync(auditFile, 'utf8')
       .trimEnd()
       .split('\n')
@@ -201,7 +216,10 @@ describe('todoctl ai on the test cluster', () => {
       [true, 'yes'],
       [false, 'no'],
     ]);
-    expect(records.filter((r) => r.kind === 'verification').at(-1)).toMatchObject({ data: { ok: expect.any(Boolean) } });
+    // the confirmed scale was checked: its rollout finished
+    expect(records.filter((r) => r.kind === 'verification').at(-1)).toMatchObject({
+      data: { check: 'kubectl rollout status deployment/web', ok: true },
+    });
   });
 
   it('exits 4 naming the provider when it fails, and says so in the audit log', async () => {

@@ -362,16 +362,7 @@ async function kubectlTool(
     }
     return askAndRun(deps, kubectl, args, entry, audit, result);
   }
-  const started = Date.now();
-  const run = await kubectl.runPinned(args);
-  await audit.append('execution', {
-    data: {
-      argv,
-      exitCode: run.exitCode,
-      durationMs: Date.now() - started,
-      ...(run.exitCode !== 0 ? { stderr: run.stderr.slice(0, 2_000) } : {}),
-    },
-  });
+  const run = await runAudited(kubectl, args, audit);
   result.executed.push({ command, exitCode: run.exitCode });
   const output = redactSecrets(`${run.stdout}${run.exitCode !== 0 ? `\n${run.stderr}` : ''}`);
   const clipped =
@@ -394,7 +385,6 @@ async function askAndRun(
   audit: AuditLog,
   result: AiResult,
 ): Promise<string> {
-  const argv = ['kubectl', ...args];
   const err = deps.io.stderr;
   err.write(`\nThe AI proposes: ${entry.command}\n  ${entry.reason}\n`);
   const dry = await kubectl.runPinned([...args, '--dry-run=server']);
@@ -426,21 +416,27 @@ async function askAndRun(
     result.declined.push(entry);
     return 'NOT RUN: the user declined this change. Do not propose it again.';
   }
-  const started = Date.now();
-  const run = await kubectl.runPinned(args);
-  await audit.append('execution', {
-    data: {
-      argv,
-      exitCode: run.exitCode,
-      durationMs: Date.now() - started,
-      ...(run.exitCode !== 0 ? { stderr: run.stderr.slice(0, 2_000) } : {}),
-    },
-  });
+  const run = await runAudited(kubectl, args, audit);
   result.executed.push({ command: entry.command, exitCode: run.exitCode, confirmed: true });
   const verification = await verifyChange(kubectl, args, run.exitCode);
   await audit.append('verification', { data: verification });
   err.write(`  ${verification.ok ? 'done' : 'FAILED'}: ${verification.detail}\n`);
   return `exit code ${run.exitCode} (run after the user confirmed); check: ${verification.detail}\n${UNTRUSTED_OPEN}\n${redactSecrets(`${run.stdout}${run.stderr}`).slice(0, OUTPUT_LIMIT)}\n${UNTRUSTED_CLOSE}`;
+}
+
+/** Runs a command the guard (and, for a change, a person) let through, and records how it went. */
+async function runAudited(kubectl: KubectlClient, args: string[], audit: AuditLog) {
+  const started = Date.now();
+  const run = await kubectl.runPinned(args);
+  await audit.append('execution', {
+    data: {
+      argv: ['kubectl', ...args],
+      exitCode: run.exitCode,
+      durationMs: Date.now() - started,
+      ...(run.exitCode !== 0 ? { stderr: run.stderr.slice(0, 2_000) } : {}),
+    },
+  });
+  return run;
 }
 
 /** The object a command names, as a person would type it: the last positional argument. */
