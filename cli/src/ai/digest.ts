@@ -7,17 +7,9 @@
  * supplied is fenced as untrusted data: a log line saying "ignore your instructions" is
  * evidence, never an instruction.
  */
-import { analyzeWorkloads, containersToRead, logKey, type WorkloadData } from '../actions/doctor/analyzers.js';
-import { MAX_LOG_READS, previousLog } from '../actions/doctor/doctor.js';
-import {
-  controllerSchema,
-  eventSchema,
-  parseItems,
-  podSchema,
-  type Container,
-  type KubeEvent,
-  type Pod,
-} from '../actions/doctor/kube.js';
+import { analyzeWorkloads, type WorkloadData } from '../actions/doctor/analyzers.js';
+import { objectsByKind, previousLogsOf } from '../actions/doctor/doctor.js';
+import type { Container, KubeEvent, Pod } from '../actions/doctor/kube.js';
 import type { Finding } from '../actions/doctor/report.js';
 import type { KubectlClient } from '../clients/kubectl.js';
 import { redactSecrets } from '../policy/secrets.js';
@@ -52,26 +44,19 @@ const EVENT_TAIL = 15;
 
 /** Reads what the analyzers need from the namespace (the names and keys of Secrets, never their values). */
 export async function readWorkloads(kubectl: KubectlClient, namespace: string): Promise<WorkloadData> {
-  const [list, secrets, configMaps] = await Promise.all([
-    kubectl.getJson('pods,events,replicasets,statefulsets'),
+  const [objects, secrets, configMaps] = await Promise.all([
+    kubectl.getJson('pods,events,replicasets,statefulsets').then(objectsByKind),
     kubectl.dataKeys('secrets'),
     kubectl.dataKeys('configmaps'),
   ]);
-  const items = ((list as { items?: { kind?: string }[] }).items ?? []).filter(Boolean);
-  const ofKind = (...kinds: string[]) => ({ items: items.filter((i) => kinds.includes(i.kind ?? '')) });
-  const pods = parseItems(ofKind('Pod'), podSchema, 'pods');
-  const toRead = containersToRead(pods).slice(0, MAX_LOG_READS);
-  const logs = await Promise.all(
-    toRead.map(async ({ pod, container }) => [logKey(pod, container), await previousLog(kubectl, pod, container)] as const),
-  );
   return {
     namespace,
-    pods,
-    events: parseItems(ofKind('Event'), eventSchema, 'events'),
-    controllers: parseItems(ofKind('ReplicaSet', 'StatefulSet'), controllerSchema, 'replicasets'),
+    pods: objects.pods,
+    events: objects.events,
+    controllers: objects.controllers,
     secrets,
     configMaps,
-    previousLogs: new Map(logs),
+    previousLogs: await previousLogsOf(kubectl, objects.pods),
   };
 }
 
@@ -171,8 +156,11 @@ function probesOf(container: Container | undefined): string[] {
 export const UNTRUSTED_OPEN = '<cluster-data untrusted="true">';
 export const UNTRUSTED_CLOSE = '</cluster-data>';
 
-function fence(lines: string[]): string[] {
-  // a line that tries to close the fence early cannot: the marker is neutralised inside the data
+/**
+ * Lines the cluster wrote, between the untrusted-data markers. A line that tries to close the
+ * fence early cannot: the marker is neutralised inside the data.
+ */
+export function fence(lines: readonly string[]): string[] {
   return [UNTRUSTED_OPEN, ...lines.map((l) => l.split(UNTRUSTED_CLOSE).join('</cluster-data_>')), UNTRUSTED_CLOSE];
 }
 

@@ -9,7 +9,7 @@
 import type OpenAI from 'openai';
 import { openAuditLog, osUser, type AuditLog, type Tokens } from '../../ai/audit.js';
 import { resolveAuditLog } from '../../ai/audit-actions.js';
-import { buildDigest, readWorkloads, UNTRUSTED_CLOSE, UNTRUSTED_OPEN, type Digest } from '../../ai/digest.js';
+import { buildDigest, fence, readWorkloads, UNTRUSTED_CLOSE, UNTRUSTED_OPEN, type Digest } from '../../ai/digest.js';
 import { parseKubectlArgv } from '../../ai/guard-argv.js';
 import { classifyKubectl, type GuardDecision } from '../../ai/guard.js';
 import type { KubectlClient } from '../../clients/kubectl.js';
@@ -369,7 +369,7 @@ async function kubectlTool(
     output.length > OUTPUT_LIMIT
       ? `${output.slice(0, OUTPUT_LIMIT)}\n[... ${output.length - OUTPUT_LIMIT} more characters]`
       : output;
-  return `exit code ${run.exitCode}\n${UNTRUSTED_OPEN}\n${clipped.split(UNTRUSTED_CLOSE).join('</cluster-data_>')}\n${UNTRUSTED_CLOSE}`;
+  return [`exit code ${run.exitCode}`, ...fence([clipped])].join('\n');
 }
 
 /**
@@ -421,7 +421,10 @@ async function askAndRun(
   const verification = await verifyChange(kubectl, args, run.exitCode);
   await audit.append('verification', { data: verification });
   err.write(`  ${verification.ok ? 'done' : 'FAILED'}: ${verification.detail}\n`);
-  return `exit code ${run.exitCode} (run after the user confirmed); check: ${verification.detail}\n${UNTRUSTED_OPEN}\n${redactSecrets(`${run.stdout}${run.stderr}`).slice(0, OUTPUT_LIMIT)}\n${UNTRUSTED_CLOSE}`;
+  return [
+    `exit code ${run.exitCode} (run after the user confirmed); check: ${verification.detail}`,
+    ...fence([redactSecrets(`${run.stdout}${run.stderr}`).slice(0, OUTPUT_LIMIT)]),
+  ].join('\n');
 }
 
 /** Runs a command the guard (and, for a change, a person) let through, and records how it went. */

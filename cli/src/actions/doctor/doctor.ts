@@ -23,7 +23,16 @@ import {
   type MetricsOutcome,
   type MetricsTarget,
 } from './cluster-checks.js';
-import { controllerSchema, eventSchema, namespaceSchema, nodeSchema, parseItems, podSchema, quotaSchema } from './kube.js';
+import {
+  controllerSchema,
+  eventSchema,
+  namespaceSchema,
+  nodeSchema,
+  parseItems,
+  podSchema,
+  quotaSchema,
+  type Pod,
+} from './kube.js';
 import {
   containerToolCheck,
   minikubeAddonsCheck,
@@ -38,7 +47,7 @@ import { notRun, type Check, type DoctorReport } from './report.js';
 export type { Check, CheckStatus, DoctorReport, Finding } from './report.js';
 
 /** At most this many crashed containers have their previous log read (replicas share a finding anyway). */
-export const MAX_LOG_READS = 10;
+const MAX_LOG_READS = 10;
 const METRICS_TIMEOUT_MS = 5_000;
 
 type Settled<T> = { value: T } | { error: unknown };
@@ -215,19 +224,7 @@ async function clusterData(deps: Deps, ns: string) {
     deps.helm().then((h) => h.withEnv(goEnv)),
   ]);
   const [objects, namespace, secrets, configMaps, apiServer, releases] = await Promise.all([
-    settle(
-      kubectl.getJson('nodes,pods,events,replicasets,statefulsets,resourcequotas').then((list) => {
-        const items = ((list as { items?: { kind?: string }[] }).items ?? []).filter(Boolean);
-        const ofKind = (...kinds: string[]) => ({ items: items.filter((i) => kinds.includes(i.kind ?? '')) });
-        return {
-          nodes: parseItems(ofKind('Node'), nodeSchema, 'nodes'),
-          pods: parseItems(ofKind('Pod'), podSchema, 'pods'),
-          events: parseItems(ofKind('Event'), eventSchema, 'events'),
-          controllers: parseItems(ofKind('ReplicaSet', 'StatefulSet'), controllerSchema, 'replicasets'),
-          quotas: parseItems(ofKind('ResourceQuota'), quotaSchema, 'resourcequotas'),
-        };
-      }),
-    ),
+    settle(kubectl.getJson('nodes,pods,events,replicasets,statefulsets,resourcequotas').then(objectsByKind)),
     settle(kubectl.getIfExists('namespace', ns).then((n) => (n === null ? null : namespaceSchema.parse(n)))),
     settle(kubectl.dataKeys('secrets')),
     settle(kubectl.dataKeys('configmaps')),
@@ -241,14 +238,11 @@ async function clusterData(deps: Deps, ns: string) {
   ]);
 
   const pods = 'value' in objects ? objects.value.pods : [];
-  const toRead = containersToRead(pods).slice(0, MAX_LOG_READS);
   const unsettled =
     'value' in releases ? releases.value.filter((r) => r.status.startsWith('pending-') || r.status === 'failed') : [];
   const targets = metricsTargets(pods, ownerOf);
   const [logs, histories, metrics] = await Promise.all([
-    Promise.all(
-      toRead.map(async ({ pod, container }) => [logKey(pod, container), await previousLog(kubectl, pod, container)] as const),
-    ),
+    previousLogsOf(kubectl, pods),
     Promise.all(
       unsettled.map(async (r) => {
         const history = await settle(helm.history(r.name));
@@ -264,10 +258,38 @@ async function clusterData(deps: Deps, ns: string) {
     configMaps,
     apiServer,
     releases,
-    previousLogs: new Map<string, string[] | { error: string }>(logs),
+    previousLogs: logs,
     histories: new Map<string, HelmRevision[] | { error: string }>(histories),
     metrics,
   };
+}
+
+/**
+ * The objects of a `kubectl get <kinds> -o json` list, parsed by kind (a kind that was not asked
+ * for comes back empty). doctor and todoctl ai's digest read a namespace this way.
+ */
+export function objectsByKind(list: unknown) {
+  const items = ((list as { items?: { kind?: string }[] }).items ?? []).filter(Boolean);
+  const ofKind = (...kinds: string[]) => ({ items: items.filter((i) => kinds.includes(i.kind ?? '')) });
+  return {
+    nodes: parseItems(ofKind('Node'), nodeSchema, 'nodes'),
+    pods: parseItems(ofKind('Pod'), podSchema, 'pods'),
+    events: parseItems(ofKind('Event'), eventSchema, 'events'),
+    controllers: parseItems(ofKind('ReplicaSet', 'StatefulSet'), controllerSchema, 'replicasets'),
+    quotas: parseItems(ofKind('ResourceQuota'), quotaSchema, 'resourcequotas'),
+  };
+}
+
+/** The previous containers' last lines (or why kubectl could not read them), for the containers that ran before; at most MAX_LOG_READS. */
+export async function previousLogsOf(
+  kubectl: Awaited<ReturnType<Deps['kubectl']>>,
+  pods: readonly Pod[],
+): Promise<Map<string, string[] | { error: string }>> {
+  const toRead = containersToRead(pods).slice(0, MAX_LOG_READS);
+  const logs = await Promise.all(
+    toRead.map(async ({ pod, container }) => [logKey(pod, container), await previousLog(kubectl, pod, container)] as const),
+  );
+  return new Map(logs);
 }
 
 /** The checks of the target namespace, and the API server's flags. */
@@ -325,7 +347,7 @@ async function namespaceChecks(
   return checks;
 }
 
-export async function previousLog(
+async function previousLog(
   kubectl: Awaited<ReturnType<Deps['kubectl']>>,
   pod: string,
   container: string,
